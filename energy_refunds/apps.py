@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class EnergyRefundsConfig(AppConfig):
+    name = "energy_refunds"

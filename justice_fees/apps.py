@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class JusticeFeesConfig(AppConfig):
+    name = "justice_fees"
