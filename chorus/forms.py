@@ -1,0 +1,23 @@
+"""Form bases rendering with the DSFR: labels, hints and errors tied to their field."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from dsfr.forms import DsfrBaseForm, DsfrBoundField
+from dsfr.utils import dsfr_input_class_attr
+
+
+class DsfrModelForm(forms.ModelForm):
+    template_name = "dsfr/form_snippet.html"
+    bound_field_class = DsfrBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+
+class LoginForm(AuthenticationForm, DsfrBaseForm):
+    pass
+
+
+__all__ = ["DsfrBaseForm", "DsfrModelForm", "LoginForm"]
