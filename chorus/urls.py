@@ -15,4 +15,5 @@ urlpatterns = [
     path("fournisseurs/", include("suppliers.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("chorus.api.urls")),
 ]
