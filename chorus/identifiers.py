@@ -4,6 +4,7 @@ Each function returns the normalised value or raises a ValidationError whose mes
 user's language, says what is wrong and how to fix it.
 """
 
+import asyncssh
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
@@ -148,3 +149,24 @@ def normalise_bic(value: str) -> str:
             code="invalid_bic",
         ) from exc
     return bic.compact
+
+
+def parse_ssh_public_keys(text: str) -> list[asyncssh.SSHKey]:
+    """Reads OpenSSH public keys, one per line; blank lines and # comments are skipped."""
+    keys = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            keys.append(asyncssh.import_public_key(line))
+        except (asyncssh.KeyImportError, ValueError) as exc:
+            raise ValidationError(
+                _(
+                    "La ligne %(line)d n'est pas une clé publique SSH lisible (%(reason)s). "
+                    "Collez le contenu du fichier .pub, par exemple « ssh-ed25519 AAAA… partenaire »."
+                )
+                % {"line": number, "reason": exc},
+                code="invalid_ssh_key",
+            ) from exc
+    return keys

@@ -357,6 +357,14 @@ class TechnicalAccount(models.Model):
         verbose_name=_("structure"),
     )
     active = models.BooleanField(_("actif"), default=True)
+    ssh_public_keys = models.TextField(
+        _("clés publiques SSH (EDI)"),
+        blank=True,
+        help_text=_(
+            "Une clé par ligne, au format OpenSSH (ssh-ed25519 AAAA… commentaire) : "
+            "elles ouvrent au partenaire le dépôt de flux par SFTP."
+        ),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
@@ -371,6 +379,12 @@ class TechnicalAccount(models.Model):
 
     def check_password(self, raw_password: str) -> bool:
         return check_password(raw_password, self.password_hash)
+
+    def clean(self):
+        try:
+            identifiers.parse_ssh_public_keys(self.ssh_public_keys)
+        except ValidationError as exc:
+            raise ValidationError({"ssh_public_keys": exc.messages}) from exc
 
 
 class AuditEventQuerySet(models.QuerySet):
