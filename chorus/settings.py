@@ -217,6 +217,14 @@ CHORUS_TESTDATA_DIR = Path(
     env_str("CHORUS_TESTDATA_DIR", str(BASE_DIR.parent / "shared" / "testdata"))
 )
 
+# Submission channels (flows): the limits of one deposit, the EDI server's tree and address.
+FLOW_MAX_INVOICES = env_int("FLOW_MAX_INVOICES", 500)
+FLOW_MAX_BYTES = env_int("FLOW_MAX_BYTES", 1024**3)
+EDI_ROOT = Path(env_str("EDI_ROOT", str(BASE_DIR / "var" / "edi")))
+EDI_HOST_KEY_PATH = Path(env_str("EDI_HOST_KEY_PATH", str(BASE_DIR / "var" / "edi_host_key")))
+EDI_SFTP_HOST = env_str("EDI_SFTP_HOST", "127.0.0.1")
+EDI_SFTP_PORT = env_int("EDI_SFTP_PORT", 2222)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
