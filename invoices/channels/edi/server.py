@@ -63,6 +63,11 @@ def _account_keys(login: str) -> tuple[int, list[asyncssh.SSHKey]] | None:
     return account.pk, parse_ssh_public_keys(account.ssh_public_keys)
 
 
+def _virtual(path: bytes) -> str:
+    """The normalised path as the partner sees it, rooted at its tree."""
+    return posixpath.normpath("/" + path.decode("utf-8", "replace").lstrip("/"))
+
+
 class _StagedFile:
     """An upload in progress: what the partner named it and where its bytes go."""
 
@@ -111,7 +116,7 @@ class EdiSFTPServer(asyncssh.SFTPServer):
 
     def _inbox_name(self, path: bytes) -> str:
         """The file name a write targets, or a refusal when it is not directly in in/."""
-        virtual = posixpath.normpath("/" + path.decode("utf-8", "replace"))
+        virtual = _virtual(path)
         folder, name = posixpath.split(virtual)
         if folder != f"/{INBOX}" or not name or name.startswith("."):
             raise asyncssh.SFTPPermissionDenied(
@@ -151,9 +156,10 @@ class EdiSFTPServer(asyncssh.SFTPServer):
         if not isinstance(file_obj, _StagedFile):
             return super().close(file_obj)
         file_obj.handle.close()
-        # A close request from the client arrives while the channel still receives; the
-        # session's own clean-up closes files after the client's EOF or a lost connection.
-        client_closed = self.channel._recv_state == "open"
+        # A close request from the client arrives on a live channel; the session's clean-up
+        # closes leftover files once the client sent EOF (recv state) or the link dropped
+        # (the channel is closing). asyncssh exposes the first only privately: pinned version.
+        client_closed = self.channel._recv_state == "open" and not self.channel.is_closing()
         if file_obj.too_large:
             outcome = "too_large"
         elif client_closed:
@@ -170,7 +176,7 @@ class EdiSFTPServer(asyncssh.SFTPServer):
         raise asyncssh.SFTPPermissionDenied("Renommer n'est pas permis.")
 
     def remove(self, path):
-        virtual = posixpath.normpath("/" + path.decode("utf-8", "replace"))
+        virtual = _virtual(path)
         if posixpath.dirname(virtual) != f"/{OUTBOX}":
             raise asyncssh.SFTPPermissionDenied(
                 "Seuls les comptes rendus de /out/ peuvent être supprimés."
