@@ -1,17 +1,14 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from chorus import views
-from chorus.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("structure/choisir/", views.switch_structure, name="switch_structure"),
     path("annuaire/", include("chorus.directory_urls")),
-    path("compte/connexion/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
-    path("compte/", include("django.contrib.auth.urls")),
+    path("compte/", include("suppliers.account_urls")),
     path("fournisseurs/", include("suppliers.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -7,7 +7,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chorus.access import SESSION_KEY, current_membership, memberships_of
+from chorus.enums import PublicKind
 from chorus.models import Structure
+
+DIRECTORY_PAGE_SIZE = 20
+AGENT_ENGAGEMENTS_SHOWN = 50
 
 
 def home(request):
@@ -15,9 +19,30 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "chorus/home_visitor.html")
     membership = current_membership(request)
-    if membership is not None and not membership.structure.is_public:
+    if membership is None:
+        join_requests = request.user.join_requests.select_related("structure")[:5]
+        return render(request, "chorus/home.html", {"join_requests": join_requests})
+    if not membership.structure.is_public:
         return redirect("suppliers:dashboard")
-    return render(request, "chorus/home.html", {"membership": membership})
+    return _agent_home(request, membership)
+
+
+def _agent_home(request, membership):
+    """An agent's dashboard: their structure, its parameters, their services, its EJs."""
+    structure = membership.structure
+    engagements = structure.engagements.select_related("service").order_by("-created_at", "number")
+    return render(
+        request,
+        "chorus/home_agent.html",
+        {
+            "membership": membership,
+            "structure": structure,
+            "my_services": membership.services.order_by("code"),
+            "active_services_count": structure.services.active_on(timezone.localdate()).count(),
+            "engagements": engagements[:AGENT_ENGAGEMENTS_SHOWN],
+            "engagements_count": engagements.count(),
+        },
+    )
 
 
 @require_POST
@@ -31,25 +56,49 @@ def switch_structure(request):
     return HttpResponseRedirect(target)
 
 
+def _paginate(request, queryset, per_page):
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page.pages_list = list(page.paginator.get_elided_page_range(page.number))
+    return page
+
+
 def directory_search(request):
-    """Open to everyone: find a public structure by SIRET, name, postcode or city."""
-    query = request.GET.get("q", "").strip()
+    """Open to everyone: find a public structure by SIRET, name, postcode or city.
+
+    Every word typed must match one of those; private structures are never listed.
+    """
+    query = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("kind", "")
     structures = Structure.objects.public().active()
-    if query:
-        compact = query.replace(" ", "")
+    for term in query.split():
         structures = structures.filter(
-            Q(identifier__startswith=compact)
-            | Q(legal_name__icontains=query)
-            | Q(postcode__startswith=compact)
-            | Q(city__icontains=query)
+            Q(identifier__startswith=term)
+            | Q(legal_name__icontains=term)
+            | Q(postcode__startswith=term)
+            | Q(city__icontains=term)
         )
-    page = Paginator(structures.order_by("legal_name"), 20).get_page(request.GET.get("page"))
-    return render(request, "chorus/directory_search.html", {"query": query, "page_obj": page})
+    if kind in PublicKind.values:
+        structures = structures.filter(kind=kind)
+    page = _paginate(request, structures.order_by("legal_name", "identifier"), DIRECTORY_PAGE_SIZE)
+    return render(
+        request,
+        "chorus/directory_search.html",
+        {
+            "query": query,
+            "kind": kind,
+            "kinds": PublicKind.choices,
+            "searched": bool(query or kind),
+            "page_obj": page,
+        },
+    )
 
 
 def directory_structure(request, pk):
+    """A public structure's card: where to send invoices and what they must carry."""
     structure = get_object_or_404(Structure.objects.public().active(), pk=pk)
-    services = structure.services.active_on(timezone.localdate())
+    services = structure.services.active_on(timezone.localdate()).order_by("code")
     return render(
-        request, "chorus/directory_structure.html", {"structure": structure, "services": services}
+        request,
+        "chorus/directory_structure.html",
+        {"structure": structure, "page_obj": _paginate(request, services, 50)},
     )
