@@ -89,7 +89,8 @@ class Party:
     identifiers: list[Identifier] = field(default_factory=list)  # BT-29 / BT-46, with scheme
     legal_registration_id: Identifier | None = None  # BT-30 / BT-47, with scheme
     vat_id: str | None = None  # BT-31 / BT-48
-    tax_registration_id: str | None = None  # BT-32 (seller only: local tax id, "FC")
+    tax_registration_id: str | None = None  # BT-32 (seller): tax id other than VAT
+    tax_registration_scheme: str | None = None  # its UBL TaxScheme id when not "TAX" (e.g. LOC)
     additional_legal_info: str | None = None  # BT-33 (seller only, e.g. capital, RCS)
     electronic_address: Identifier | None = None  # BT-34 / BT-49, scheme = EAS code
     address: PostalAddress | None = None  # BG-5 / BG-8
@@ -169,6 +170,7 @@ class PaymentCard:
 
     primary_account_number: str  # BT-87 (at most the last digits, by law)
     holder_name: str | None = None  # BT-88
+    network: str | None = None  # UBL NetworkID (mandatory there), not an EN 16931 term
 
 
 @dataclass
@@ -243,6 +245,9 @@ class Price:
     discount: Decimal | None = None  # BT-147 (gross - net)
     base_quantity: Decimal | None = None  # BT-149
     base_quantity_unit_code: str | None = None  # BT-150
+    # CII may give the gross price its own base quantity; UBL and EN 16931 have only BT-149.
+    gross_base_quantity: Decimal | None = None
+    gross_base_quantity_unit_code: str | None = None
 
 
 @dataclass
