@@ -287,6 +287,11 @@ class JoinRequestDetailView(ManagerPage, View):
                     )
                     return redirect("suppliers:join_requests")
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                # Decided meanwhile by another manager: show the decision.
+                for error in exc.messages:
+                    messages.error(request, error)
+                return redirect("suppliers:join_request_detail", pk=pk)
             target = approve_form if approve_form.is_bound else refuse_form
             target.add_error(None, exc)
         return self.render(join_request, approve_form, refuse_form)
