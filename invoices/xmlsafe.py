@@ -1,13 +1,26 @@
 """The one way the platform parses XML it receives: hardened against hostile documents.
 
-No DTD, no entity expansion, no network access, a size cap before parsing and a depth cap
-after; lxml's huge-tree protections stay on.
+- a size cap, checked before any parsing;
+- no DTD at all: a DOCTYPE in the prolog is refused before parsing (so no entity is ever
+  declared, neither external, XXE, nor nested, billion laughs), and the parsed tree is
+  checked again in case the prolog scan was bypassed (e.g. a UTF-16 document);
+- no network access, no entity resolution, no DTD loading;
+- lxml's huge-tree protections stay on: libxml2 then refuses a document nested deeper than
+  256 levels or with a single text node above 10 MB, which is how deep nesting is caught
+  without walking the tree in Python.
 """
+
+import re
 
 from lxml import etree
 
 MAX_XML_BYTES = 120 * 1024 * 1024  # an invoice with its embedded attachments, at most
-MAX_DEPTH = 200
+MAX_DEPTH = 256  # libxml2's limit when huge_tree is off
+
+# What may precede the root element: XML declaration, comments, processing instructions,
+# white space. A DOCTYPE found among them is refused.
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class UnsafeXmlError(ValueError):
@@ -18,15 +31,24 @@ class UnsafeXmlError(ValueError):
         self.code = code
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        dtd_validation=False,
-        load_dtd=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    dtd_validation=False,
+    load_dtd=False,
+    huge_tree=False,
+    remove_blank_text=False,
+)
+
+
+def _declares_doctype(data: bytes) -> bool:
+    position = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
+    while True:
+        match = _PROLOG_ITEM.match(data, position)
+        if not match:
+            break
+        position = match.end()
+    return data.startswith(b"<!DOCTYPE", position) or data.startswith(b"<!ENTITY", position)
 
 
 def parse(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
@@ -34,32 +56,33 @@ def parse(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     if len(data) > max_bytes:
         raise UnsafeXmlError(
             "too_large",
-            f"Le document fait {len(data)} octets, au-delà de la limite de {max_bytes} octets.",
+            f"Le document fait {len(data)} octets, au-delà de la limite de {max_bytes} octets : "
+            "réduisez sa taille (pièces jointes comprises).",
         )
-    head = data[:4096]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise UnsafeXmlError(
-            "doctype",
-            "Le document contient une déclaration DOCTYPE ou ENTITY, interdite pour des raisons "
-            "de sécurité : retirez-la.",
-        )
+    if _declares_doctype(data):
+        raise _doctype_error()
     try:
-        root = etree.fromstring(data, parser=_parser())
+        root = etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise UnsafeXmlError("syntax", f"XML mal formé : {exc}") from exc
-    if root is None:
-        raise UnsafeXmlError("empty", "Le document XML est vide.")
-    for depth, _ in _depths(root):
-        if depth > MAX_DEPTH:
+        if "Excessive depth" in str(exc):
             raise UnsafeXmlError(
-                "too_deep", f"Le document dépasse {MAX_DEPTH} niveaux d'imbrication."
-            )
+                "too_deep",
+                f"Le document dépasse {MAX_DEPTH} niveaux d'imbrication : une facture n'en "
+                "compte jamais autant, vérifiez le fichier produit.",
+            ) from exc
+        raise UnsafeXmlError(
+            "syntax", f"XML mal formé : {exc}. Corrigez la syntaxe du fichier."
+        ) from exc
+    if root is None:
+        raise UnsafeXmlError("empty", "Le document XML est vide : déposez un fichier complet.")
+    if root.getroottree().docinfo.doctype:
+        raise _doctype_error()
     return root
 
 
-def _depths(root: etree._Element):
-    stack = [(1, root)]
-    while stack:
-        depth, element = stack.pop()
-        yield depth, element
-        stack.extend((depth + 1, child) for child in element)
+def _doctype_error() -> UnsafeXmlError:
+    return UnsafeXmlError(
+        "doctype",
+        "Le document contient une déclaration DOCTYPE ou ENTITY, interdite pour des raisons "
+        "de sécurité : retirez-la (une facture UBL ou CII n'en a pas besoin).",
+    )
