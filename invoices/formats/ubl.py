@@ -238,12 +238,14 @@ def _read_tax_representative(element) -> c.TaxRepresentative | None:
 def _read_delivery(element) -> c.Delivery | None:
     if element is None:
         return None
-    return c.Delivery(
+    delivery = c.Delivery(
         party_name=_t(element, "cac:DeliveryParty/cac:PartyName/cbc:Name"),
         location_id=_identifier(_find(element, "cac:DeliveryLocation/cbc:ID")),
         date=iso_date(_find(element, "cbc:ActualDeliveryDate")),
         address=_read_address(_find(element, "cac:DeliveryLocation/cac:Address")),
     )
+    # An empty delivery group (seen in the wild) says nothing: no delivery.
+    return None if delivery == c.Delivery() else delivery
 
 
 def _read_period(element) -> c.Period | None:
@@ -657,7 +659,9 @@ def _write_payment(root, invoice: c.Invoice, credit: bool) -> None:
     accounts = payment.credit_transfers or [None]
     for index, account in enumerate(accounts):
         means = group(root, "cac:PaymentMeans")
-        add(means, "cbc:PaymentMeansCode", payment.means_code, name=payment.means_text)
+        # The means text (BT-82) may occur once only (UBL-SR-46): on the first.
+        text_once = payment.means_text if index == 0 else None
+        add(means, "cbc:PaymentMeansCode", payment.means_code, name=text_once)
         if credit and index == 0:
             add(means, "cbc:PaymentDueDate", invoice.due_date)
         add(means, "cbc:PaymentID", payment.remittance_information)
