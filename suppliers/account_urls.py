@@ -3,8 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from chorus.forms import LoginForm
-from suppliers.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from suppliers.forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from chorus import identifiers
 from chorus.enums import Role
 from chorus.forms import DsfrBaseForm, DsfrModelForm
-from chorus.models import BankAccount, Membership, Structure, User
+from chorus.forms import LoginForm as BaseLoginForm
+from chorus.models import Membership, Structure, User
 
 french_postcode = RegexValidator(
     r"^\d{5}$", _("Le code postal compte 5 chiffres, par exemple 75001.")
@@ -166,20 +167,28 @@ class StructureForm(DsfrModelForm):
         return identifiers.normalise_vat_number(value) if value else ""
 
 
-class BankAccountForm(DsfrModelForm):
-    class Meta:
-        model = BankAccount
-        fields = ["label", "holder", "iban", "bic"]
-        help_texts = {
-            "label": _("Pour le reconnaître parmi vos comptes, par exemple « Compte courant »."),
-            "iban": _(
-                "Tel qu'il figure sur votre RIB, par exemple FR76 3000 6000 0112 3456 7890 189."
-            ),
-            "bic": _("8 ou 11 caractères, par exemple AGRIFRPP."),
-        }
+class BankAccountForm(DsfrBaseForm):
+    """Plain form: the model's own checks would repeat the IBAN and BIC errors on a blank value."""
+
+    label = forms.CharField(
+        label=_("Libellé"),
+        max_length=100,
+        help_text=_("Pour le reconnaître parmi vos comptes, par exemple « Compte courant »."),
+    )
+    holder = forms.CharField(label=_("Titulaire du compte"), max_length=150)
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=50,
+        help_text=_(
+            "Tel qu'il figure sur votre RIB, par exemple FR76 3000 6000 0112 3456 7890 189."
+        ),
+    )
+    bic = forms.CharField(
+        label=_("BIC"), max_length=15, help_text=_("8 ou 11 caractères, par exemple AGRIFRPP.")
+    )
 
     def __init__(self, *args, structure: Structure, **kwargs):
-        super().__init__(*args, instance=BankAccount(structure=structure), **kwargs)
+        super().__init__(*args, **kwargs)
         self.structure = structure
 
     def clean_iban(self):
@@ -202,6 +211,14 @@ class BankAccountForm(DsfrModelForm):
 
     def clean_bic(self):
         return identifiers.normalise_bic(self.cleaned_data["bic"])
+
+
+class LoginForm(BaseLoginForm):
+    # Labelled here: the DSFR base binds the fields before Django would label this one.
+    username = auth_forms.UsernameField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm, DsfrBaseForm):

@@ -58,3 +58,10 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing
     response = client.post(reverse("password_reset"), {"email": "personne@exemple.fr"})
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_login_field_is_labelled_as_an_email_address(client):
+    html = client.get(reverse("login")).content.decode()
+    label = html.split('for="id_username"', 1)[1].split("</label>", 1)[0]
+    assert "Adresse e-mail" in label
+    assert 'type="email"' in html

@@ -252,7 +252,9 @@ def test_iban_and_bic_errors_are_shown_on_their_fields(
     response = client.post(reverse("suppliers:bank_account_add"), bank_data(**overrides))
 
     assert response.status_code == 200
-    assert expected in str(response.context["form"].errors[field])
+    errors = response.context["form"].errors[field]
+    assert len(errors) == 1
+    assert expected in errors[0]
     assert f'aria-describedby="id_{field}-desc-error"' in response.content.decode()
     assert not BankAccount.objects.exists()
 
