@@ -153,3 +153,14 @@ def test_requester_sees_the_refusal_on_their_home_page(client):
 def test_user_without_membership_gets_403_on_supplier_pages(client):
     client.force_login(UserFactory())
     assert client.get(reverse("suppliers:dashboard")).status_code == 403
+
+
+def test_administrators_see_join_requests_read_only_in_the_admin(client):
+    join_request = JoinRequestFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    listing = client.get(reverse("admin:suppliers_joinrequest_changelist"))
+
+    assert listing.status_code == 200
+    assert join_request.user.email in listing.content.decode()
+    assert client.get(reverse("admin:suppliers_joinrequest_add")).status_code == 403
