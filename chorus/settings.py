@@ -193,20 +193,52 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 
 # --- API ------------------------------------------------------------------------------------
 
+# Requests per client (OAuth application) on the /cpro/ API, as DRF writes rates:
+# "<count>/<s|min|hour|day>". Counted in the shared cache (Redis when REDIS_URL is set).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+_rate_count, _, _rate_period = API_RATE_LIMIT.partition("/")
+if not _rate_count.isdigit() or _rate_period[:1] not in {"s", "m", "h", "d"}:
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not a rate: write it as 600/min, 20/s, 10000/hour."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "chorus.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"cpro-client": API_RATE_LIMIT},
 }
+# The API documentation serves Swagger UI from the installed package, never from a CDN.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorus libre API",
-    "DESCRIPTION": "API compatible with the Chorus Pro API (PISTE), for suppliers' software.",
+    "DESCRIPTION": (
+        "API compatible avec l'API Chorus Pro (PISTE) : les logiciels des fournisseurs et des "
+        "entités publiques s'y connectent en changeant seulement les adresses de base.\n\n"
+        "Authentification : obtenez un jeton par `POST /api/oauth/token` "
+        "(`grant_type=client_credentials`, `client_id`, `client_secret`, `scope=openid`), "
+        "puis envoyez à chaque appel `/cpro/` les en-têtes `Authorization: Bearer <jeton>` et "
+        "`cpro-account: base64(identifiant:mot de passe)` de votre compte technique.\n\n"
+        "Réponses : `codeRetour` vaut 0 et `libelle` GCU_MSG_01_000 en cas de succès ; une "
+        "erreur porte un `codeRetour` non nul et un `libelle` « code : explication »."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": True},
+    "ENUM_NAME_OVERRIDES": {
+        "StatutEnum": "chorus.api.selectors.STATUSES",
+        "StructurePriveePubliqueEnum": "chorus.api.selectors.KINDS",
+    },
 }
 OAUTH2_PROVIDER = {
     "SCOPES": {"openid": "Accès aux services de la plateforme"},
+    "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
 }
 
