@@ -1,0 +1,33 @@
+"""Invoice syntaxes: detection, readers and writers around the canonical model.
+
+- `detect(data, filename=None) -> Detected` and `UnsupportedDocument` (detect.py);
+- `read(data, filename=None) -> (Detected, canonical.Invoice)`: detect, then read;
+- `read_ubl(root)`, `write_ubl(invoice)` (ubl.py); `read_cii(root)`, `write_cii(invoice)` (cii.py);
+- `write_facturx(invoice) -> bytes`: a Factur-X PDF/A-3 (facturx.py);
+- `ReadError`: a value that cannot be read (bad date or number), with its XML path.
+"""
+
+from invoices.canonical import Invoice
+from invoices.formats.cii import read_cii, write_cii
+from invoices.formats.detect import UBL, Detected, UnsupportedDocument, detect
+from invoices.formats.ubl import read_ubl, write_ubl
+from invoices.formats.xmltools import ReadError
+
+__all__ = [
+    "Detected",
+    "ReadError",
+    "UnsupportedDocument",
+    "detect",
+    "read",
+    "read_cii",
+    "read_ubl",
+    "write_cii",
+    "write_ubl",
+]
+
+
+def read(data: bytes, filename: str | None = None) -> tuple[Detected, Invoice]:
+    """Detects what the bytes are and reads the invoice they hold."""
+    detected = detect(data, filename)
+    reader = read_ubl if detected.syntax == UBL else read_cii
+    return detected, reader(detected.root)
