@@ -39,9 +39,11 @@ format: install-dev
 worker: install
 	$(BIN)/celery -A chorus worker --loglevel=INFO
 
+# Beat keeps its schedule state under var/ (ignored by git).
 beat: install
-	$(BIN)/celery -A chorus beat --loglevel=INFO
+	mkdir -p var
+	$(BIN)/celery -A chorus beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 # Recompiles the English catalogue after editing locale/en/LC_MESSAGES/django.po.
 messages: install-dev
-	$(BIN)/python manage.py compilemessages --locale en
+	$(BIN)/python manage.py compilemessages --locale en --ignore=.venv

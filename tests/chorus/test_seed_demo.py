@@ -1,3 +1,4 @@
+import base64
 import io
 import json
 
@@ -141,3 +142,29 @@ def test_the_api_credentials_work():
     assert technical.check_password(api["technical_password"])
     assert technical.structure.identifier == api["structure"]
     assert not technical.structure.is_public
+
+
+def test_the_demo_api_credentials_open_the_api(client):
+    api = seed_json()["api"]
+    token = client.post(
+        reverse("api_token"),
+        {
+            "grant_type": "client_credentials",
+            "client_id": api["client_id"],
+            "client_secret": api["client_secret"],
+            "scope": "openid",
+        },
+    )
+    assert token.status_code == 200
+    account = f"{api['technical_login']}:{api['technical_password']}".encode()
+
+    response = client.post(
+        reverse("cpro_rechercher_structure"),
+        {"structure": {"identifiantStructure": api["structure"]}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token.json()['access_token']}",
+        HTTP_CPRO_ACCOUNT=base64.b64encode(account).decode(),
+    )
+
+    assert response.status_code == 200
+    assert response.json()["codeRetour"] == 0
