@@ -200,7 +200,7 @@ class MemberView(ManagerPage, View):
                 messages.success(
                     request,
                     _("%(user)s est désormais %(role)s.")
-                    % {"user": member.user, "role": member.get_role_display()},
+                    % {"user": member.user, "role": member.get_role_display().lower()},
                 )
                 return redirect("suppliers:members")
         return self.render(member, form)

@@ -65,3 +65,38 @@ def test_login_field_is_labelled_as_an_email_address(client):
     label = html.split('for="id_username"', 1)[1].split("</label>", 1)[0]
     assert "Adresse e-mail" in label
     assert 'type="email"' in html
+
+
+def test_a_signed_in_user_changes_their_password_from_the_header(client):
+    user = UserFactory()
+    client.force_login(user)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("password_change") in home
+
+    new_password = "Encore-un-autre-secret-77"
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
+
+    assert response.url == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_a_wrong_current_password_is_shown_on_its_field(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "faux", "new_password1": "Xy-12345-abc", "new_password2": "Xy-12345-abc"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["old_password"]
+    assert 'aria-describedby="id_old_password-desc-error"' in response.content.decode()
