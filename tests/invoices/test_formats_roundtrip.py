@@ -17,6 +17,7 @@ from lxml import etree
 
 from invoices import xmlsafe
 from invoices.formats import read_cii, read_ubl, write_cii, write_ubl
+from tests.invoices.factories import french_invoice
 
 EXAMPLES = Path(settings.CHORUS_TESTDATA_DIR) / "en16931"
 UBL_EXAMPLES = sorted(
@@ -106,3 +107,22 @@ def test_round_trip_keeps_attachment_bytes_and_french_identifiers(testdata_dir):
     back = read_cii(xmlsafe.parse(write_cii(invoice)))
     assert back.attachments == invoice.attachments
     assert back.attachments_size == 6
+
+
+@pytest.mark.parametrize("type_code", ["380", "381"])
+def test_factory_invoice_writes_valid_ubl_and_cii_and_reads_back(type_code):
+    invoice = french_invoice(type_code=type_code)
+    flavor = "ubl-2.1-creditnote" if type_code == "381" else "ubl-2.1-invoice"
+    ubl = write_ubl(invoice)
+    _assert_xsd_valid(ubl, flavor)
+    assert read_ubl(xmlsafe.parse(ubl)) == invoice
+    cii = write_cii(invoice)
+    _assert_xsd_valid(cii, "cii")
+    assert read_cii(xmlsafe.parse(cii)) == invoice
+    assert invoice.seller_siret and invoice.buyer_siret
+    assert {(b.category_code, str(b.rate)) for b in invoice.vat_breakdown} == {
+        ("S", "20"),
+        ("S", "10"),
+        ("S", "5.5"),
+        ("E", "0"),
+    }

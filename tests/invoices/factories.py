@@ -1,0 +1,199 @@
+"""Valid French invoices for tests and benchmarks, built on the canonical model.
+
+`french_invoice(...)` returns a canonical invoice from a French supplier (SIRET, SIREN, VAT
+number) to a public buyer (SIRET, service code, engagement juridique), with lines at 20 %,
+10 %, 5.5 % and one VAT-exempt line with its motive; `recompute_totals(invoice)` redoes the
+VAT breakdown and totals after a test changes lines or allowances, with the EN 16931
+rounding (each line and each VAT amount rounded to the cent). Written to UBL or CII, the
+result passes the EN 16931 rules. `stored_invoice(...)` persists one through the service.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from invoices import canonical as c
+from invoices.formats import write_cii, write_ubl
+from invoices.services import invoice_store
+from tests.chorus.factories import PublicStructureFactory, StructureFactory, valid_siret
+
+CENT = Decimal("0.01")
+IBAN = "FR7630006000011234567890189"
+BIC = "AGRIFRPP"
+EXEMPTION_REASON = "Exonération de TVA, article 261-4-4° a du CGI (formation professionnelle)"
+EXEMPTION_CODE = "VATEX-EU-132-1I"
+PAYMENT_TERMS = (
+    "Paiement à 30 jours par virement. En cas de retard, pénalités au taux de 3 fois le taux "
+    "d'intérêt légal et indemnité forfaitaire pour frais de recouvrement de 40 € "
+    "(articles L441-10 et D441-5 du code de commerce). Pas d'escompte pour paiement anticipé."
+)
+
+# (name, quantity, net unit price, VAT category, VAT rate): one line per French rate.
+DEFAULT_LINES = (
+    ("Prestation de conseil en organisation", "3", "450.00", "S", "20"),
+    ("Repas servis en restauration collective", "12", "8.35", "S", "10"),
+    ("Ouvrages de bibliothèque", "7", "24.90", "S", "5.5"),
+    ("Session de formation professionnelle continue", "1", "800.00", "E", "0"),
+)
+
+
+def french_vat_number(siren: str) -> str:
+    """The intra-community VAT number the French tax office derives from a SIREN."""
+    key = (12 + 3 * (int(siren) % 97)) % 97
+    return f"FR{key:02d}{siren}"
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _party(name: str, siret: str, street: str, postcode: str, city: str) -> c.Party:
+    return c.Party(
+        name=name,
+        identifiers=[c.Identifier(siret, c.SIRET_SCHEME)],
+        legal_registration_id=c.Identifier(siret[:9], c.SIREN_SCHEME),
+        vat_id=french_vat_number(siret[:9]),
+        electronic_address=c.Identifier(siret, c.SIRET_SCHEME),
+        address=c.PostalAddress(line1=street, city=city, postal_code=postcode, country_code="FR"),
+    )
+
+
+def _line(index: int, name: str, quantity: str, price: str, category: str, rate: str) -> c.Line:
+    return c.Line(
+        id=str(index),
+        quantity=Decimal(quantity),
+        unit_code="C62",
+        net_amount=_money(Decimal(quantity) * Decimal(price)),
+        price=c.Price(net_price=Decimal(price)),
+        vat_category_code=category,
+        vat_rate=Decimal(rate),
+        item=c.Item(name=name),
+    )
+
+
+def recompute_totals(invoice: c.Invoice) -> c.Invoice:
+    """Redoes line amounts, the VAT breakdown and the totals from lines and allowances."""
+    for line in invoice.lines:
+        base = line.price.base_quantity or Decimal(1)
+        gross = line.quantity * line.price.net_price / base
+        adjustments = sum(
+            (ac.amount if ac.is_charge else -ac.amount for ac in line.allowances_charges),
+            Decimal(0),
+        )
+        line.net_amount = _money(gross + adjustments)
+    groups: dict[tuple[str, Decimal], Decimal] = {}
+    for line in invoice.lines:
+        key = (line.vat_category_code, line.vat_rate or Decimal(0))
+        groups[key] = groups.get(key, Decimal(0)) + line.net_amount
+    for ac in invoice.allowances_charges:
+        key = (ac.vat_category_code, ac.vat_rate or Decimal(0))
+        groups[key] = groups.get(key, Decimal(0)) + (ac.amount if ac.is_charge else -ac.amount)
+    # Motives given by the test are kept; an exempt line (E) gets the training motive.
+    exemptions = {b.category_code: b for b in invoice.vat_breakdown if b.exemption_reason}
+    exemptions.setdefault(
+        "E",
+        c.VatBreakdown(Decimal(0), Decimal(0), "E", None, EXEMPTION_REASON, EXEMPTION_CODE),
+    )
+    invoice.vat_breakdown = []
+    for (category, rate), taxable in groups.items():
+        motive = exemptions.get(category)
+        invoice.vat_breakdown.append(
+            c.VatBreakdown(
+                taxable_amount=_money(taxable),
+                tax_amount=_money(taxable * rate / 100),
+                category_code=category,
+                rate=rate,
+                exemption_reason=motive.exemption_reason if motive else None,
+                exemption_reason_code=motive.exemption_reason_code if motive else None,
+            )
+        )
+    lines_total = sum((line.net_amount for line in invoice.lines), Decimal(0))
+    allowances = sum((ac.amount for ac in invoice.allowances), Decimal(0))
+    charges = sum((ac.amount for ac in invoice.charges), Decimal(0))
+    without_vat = lines_total - allowances + charges
+    vat = sum((b.tax_amount for b in invoice.vat_breakdown), Decimal(0))
+    prepaid = invoice.totals.prepaid_amount if invoice.totals else None
+    invoice.totals = c.Totals(
+        line_net_total=lines_total,
+        tax_exclusive_amount=without_vat,
+        tax_inclusive_amount=without_vat + vat,
+        amount_due=without_vat + vat - (prepaid or Decimal(0)),
+        allowance_total=allowances if invoice.allowances else None,
+        charge_total=charges if invoice.charges else None,
+        vat_total=vat,
+        prepaid_amount=prepaid,
+    )
+    return invoice
+
+
+def french_invoice(
+    *,
+    number: str = "FA-2025-00042",
+    issue_date: datetime.date = datetime.date(2025, 3, 14),
+    type_code: str = c.TYPE_INVOICE,
+    seller_siret: str | None = None,
+    seller_name: str = "Atelier Dupont SAS",
+    buyer_siret: str | None = None,
+    buyer_name: str = "Commune de Villeneuve-sur-Lot",
+    service_code: str | None = "SERV0001",
+    engagement: str | None = "EJ2025000123",
+    lines=DEFAULT_LINES,
+    currency: str = "EUR",
+) -> c.Invoice:
+    """A valid EN 16931 invoice from a French company to a French public buyer."""
+    seller = _party(
+        seller_name, seller_siret or valid_siret(1), "12 rue des Artisans", "69002", "Lyon"
+    )
+    seller.additional_legal_info = "SAS au capital de 10 000 €, RCS Lyon"
+    seller.contact = c.Contact(name="Service facturation", email="facturation@dupont.example")
+    buyer = _party(
+        buyer_name,
+        buyer_siret or valid_siret(50_001),
+        "Place de la Mairie",
+        "47300",
+        "Villeneuve-sur-Lot",
+    )
+    invoice = c.Invoice(
+        number=number,
+        issue_date=issue_date,
+        type_code=type_code,
+        currency=currency,
+        seller=seller,
+        buyer=buyer,
+        totals=None,
+        lines=[_line(i, *spec) for i, spec in enumerate(lines, start=1)],
+        due_date=issue_date + datetime.timedelta(days=30),
+        buyer_reference=service_code,
+        purchase_order_reference=engagement,
+        payment_terms=PAYMENT_TERMS,
+        notes=[c.Note(text="Facture établie selon le devis D-2025-017.", subject_code="AAI")],
+        invoicing_period=c.Period(start=issue_date.replace(day=1), end=issue_date),
+        delivery=c.Delivery(date=issue_date),  # a legal mention: date of the service
+        payment=c.PaymentInstructions(
+            means_code="30",
+            remittance_information=number,
+            credit_transfers=[c.CreditTransfer(account_id=IBAN, provider_id=BIC)],
+        ),
+    )
+    return recompute_totals(invoice)
+
+
+def stored_invoice(*, supplier=None, recipient=None, service=None, document=None, syntax="ubl"):
+    """An invoice persisted through `invoice_store`, its received file written in `syntax`."""
+    supplier = supplier or StructureFactory()
+    recipient = recipient or (service.structure if service else PublicStructureFactory())
+    document = document or french_invoice(
+        seller_siret=supplier.identifier,
+        buyer_siret=recipient.identifier,
+        service_code=service.code if service else None,
+    )
+    received = write_ubl(document) if syntax == "ubl" else write_cii(document)
+    return invoice_store(
+        document=document,
+        received=received,
+        filename=f"{document.number}.xml",
+        syntax=syntax,
+        profile=document.specification_id,
+        supplier=supplier,
+        recipient=recipient,
+        service=service,
+    )
