@@ -1,6 +1,9 @@
 """Home pages of each role, the structure switch and the English version."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from chorus.enums import Role
@@ -118,3 +121,11 @@ def test_pages_render_in_english_after_switching_language(client):
 
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert "Créer un compte fournisseur" in client.get("/").content.decode()
+
+
+def test_english_catalogue_has_no_untranslated_or_fuzzy_entry():
+    catalogue = (settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
+    # An empty msgstr followed by a blank line, another msgstr or the end: no translation.
+    untranslated = re.findall(r'^msgstr(?:\[\d\])? ""\n(?=\n|msgstr|\Z)', catalogue, re.M)
+    assert untranslated == []
+    assert "#, fuzzy" not in catalogue
