@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chorus.models import Structure
+from invoices.formats import read_cii, read_ubl
 
 from . import detection, platform_rules, reading, schematron, xsd
 from .findings import ValidationReport
@@ -64,7 +65,9 @@ def validate(
         with _timed(report, "platform"):
             invoice = _canonical(document.root, detected)
             context = platform_rules.Context(detected=detected, depositor=depositor)
-            report.findings += platform_rules.check(invoice, context)
+            report.findings += platform_rules.check(
+                invoice, context, is_duplicate=platform_rules.already_deposited
+            )
     return report
 
 
@@ -79,10 +82,4 @@ def validate_path(
 
 
 def _canonical(root, detected: detection.Detected):
-    if detected.format == "ubl":
-        from invoices.formats.ubl import read_ubl
-
-        return read_ubl(root)
-    from invoices.formats.cii import read_cii
-
-    return read_cii(root)
+    return read_ubl(root) if detected.format == "ubl" else read_cii(root)

@@ -16,7 +16,7 @@ Rules:
 - CPP-009 an EJ is known for the recipient when its EJs are managed in the directory
   (the structure has EJs there);
 - CPP-010 the seller is the depositing structure;
-- CPP-011 no duplicate: same supplier, same number, same year (see `duplicates`);
+- CPP-011 no duplicate: same supplier, same number, same year (`already_deposited`);
 - CPP-012 a credit note references the invoice it corrects (BT-25);
 - CPP-013 each attachment is at most 10 MB; CPP-014 its name has at most 50 characters
   and an allowed extension; CPP-015 attachments total at most 120 MB.
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from chorus.models import EngagementJuridique, Structure
 from invoices import canonical as c
+from invoices.models import Invoice
 
 from .detection import Detected
 from .findings import Finding, Severity
@@ -405,3 +406,15 @@ def _attachment_rules(attachment: c.Attachment, path: str) -> list[Finding]:
             )
         )
     return findings
+
+
+def already_deposited(invoice: c.Invoice, depositor: Structure | None) -> bool:
+    """CPP-011: the supplier (the depositor, else the seller) already has this number this year."""
+    supplier = depositor
+    if supplier is None and invoice.seller_siret:
+        supplier = Structure.objects.filter(identifier=invoice.seller_siret).first()
+    if supplier is None:
+        return False
+    return Invoice.objects.filter(
+        supplier=supplier, number=invoice.number, issue_date__year=invoice.issue_date.year
+    ).exists()
