@@ -245,8 +245,31 @@ class ServiceAdmin(AuditedAdmin):
     list_select_related = ("structure",)
 
 
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "structure", "role", "services")
+
+    def clean(self):
+        cleaned = super().clean()
+        structure, services = cleaned.get("structure"), cleaned.get("services")
+        if structure and services:
+            foreign = [service.code for service in services if service.structure_id != structure.pk]
+            if foreign:
+                self.add_error(
+                    "services",
+                    _(
+                        "Ces services n'appartiennent pas à %(structure)s : %(codes)s. "
+                        "Retirez-les, ou choisissez leur structure."
+                    )
+                    % {"structure": structure.legal_name, "codes": ", ".join(foreign)},
+                )
+        return cleaned
+
+
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
+    form = MembershipForm
     list_display = ("user", "structure", "role", "created_at")
     list_filter = ("role", "structure__is_public")
     search_fields = ("user__email", "structure__identifier", "structure__legal_name")

@@ -298,9 +298,10 @@ def _header_problem(header: list[str]) -> str:
         return ""
     return _(
         "La ligne d'en-tête du fichier ne correspond pas au format de l'annuaire (%(problems)s). "
-        "La première ligne doit nommer exactement ces colonnes, dans n'importe quel ordre : "
-        "%(expected)s."
-    ) % {"problems": " ; ".join(problems), "expected": ", ".join(COLUMNS)}
+        "Elle doit nommer exactement les %(count)d colonnes du format, dans n'importe quel ordre : "
+        "exportez l'annuaire (commande export_directory, ou bouton « Exporter l'annuaire » de "
+        "l'administration) pour obtenir un fichier modèle."
+    ) % {"problems": " ; ".join(problems), "count": len(COLUMNS)}
 
 
 def directory_import(

@@ -284,3 +284,19 @@ def test_directory_pages_are_closed_to_non_staff_users(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert reverse("admin:login") in response["Location"]
+
+
+def test_a_membership_only_handles_services_of_its_structure(admin_client):
+    user = UserFactory()
+    commune = PublicStructureFactory()
+    other_service = ServiceFactory(code="AILLEURS")
+    own_service = ServiceFactory(structure=commune, code="FINANCES")
+    data = {"user": user.pk, "structure": commune.pk, "role": "UTILISATEUR"}
+    url = reverse("admin:chorus_membership_add")
+
+    refused = admin_client.post(url, {**data, "services": [other_service.pk]})
+    accepted = admin_client.post(url, {**data, "services": [own_service.pk]})
+
+    assert "AILLEURS" in refused.context["adminform"].form.errors["services"][0]
+    assert accepted.status_code == 302
+    assert list(user.memberships.get().services.all()) == [own_service]
