@@ -27,6 +27,8 @@ from importlib import resources
 from lxml import etree
 from saxonche import PySaxonProcessor
 
+from invoices import xmlsafe
+
 from . import codelists, detection, messages
 from .findings import Finding, Severity, first_bt
 
@@ -122,7 +124,7 @@ def check(xml: bytes, detected: detection.Detected, root: etree._Element | None 
     if judged_by_en16931_alone(detected):
         findings = [finding for finding in findings if _EN16931_RULE.match(finding.rule)]
         if root is None:
-            root = etree.fromstring(xml)
+            root = xmlsafe.parse(xml)
         findings += codelists.check(root)
     return findings
 
@@ -141,7 +143,7 @@ def run(name: str, xml: bytes) -> list[Finding]:
         text = xml.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Another declared encoding: let lxml decode it, Saxon gets the text.
-        text = etree.tostring(etree.fromstring(xml), encoding="unicode")
+        text = etree.tostring(xmlsafe.parse(xml), encoding="unicode")
     else:
         text = _without_declaration(text)
     document = saxon.parse_xml(xml_text=text)
