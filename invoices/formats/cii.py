@@ -656,7 +656,9 @@ def _write_settlement(settlement, invoice: c.Invoice) -> None:
     debit = payment.direct_debit if payment else None
     add(settlement, "ram:CreditorReferenceID", debit.creditor_id if debit else None)
     add(settlement, "ram:PaymentReference", payment.remittance_information if payment else None)
-    add(settlement, "ram:TaxCurrencyCode", invoice.vat_accounting_currency)
+    # BR-53 in CII forbids a VAT accounting currency equal to the invoice currency.
+    if invoice.vat_accounting_currency != invoice.currency:
+        add(settlement, "ram:TaxCurrencyCode", invoice.vat_accounting_currency)
     add(settlement, "ram:InvoiceCurrencyCode", invoice.currency)
     if invoice.payee:
         payee = group(settlement, "ram:PayeeTradeParty")
@@ -765,12 +767,13 @@ def _write_totals(settlement, invoice: c.Invoice) -> None:
     add(element, "ram:AllowanceTotalAmount", totals.allowance_total)
     add(element, "ram:TaxBasisTotalAmount", totals.tax_exclusive_amount)
     add(element, "ram:TaxTotalAmount", totals.vat_total, currencyID=invoice.currency)
-    add(
-        element,
-        "ram:TaxTotalAmount",
-        totals.vat_total_accounting_currency,
-        currencyID=invoice.vat_accounting_currency,
-    )
+    if invoice.vat_accounting_currency != invoice.currency:  # see BR-53 above
+        add(
+            element,
+            "ram:TaxTotalAmount",
+            totals.vat_total_accounting_currency,
+            currencyID=invoice.vat_accounting_currency,
+        )
     add(element, "ram:RoundingAmount", totals.rounding_amount)
     add(element, "ram:GrandTotalAmount", totals.tax_inclusive_amount)
     add(element, "ram:TotalPrepaidAmount", totals.prepaid_amount)

@@ -88,6 +88,10 @@ def read_ubl(root: etree._Element) -> c.Invoice:
         else:
             vat_total_accounting = decimal(amount_el)
 
+    if tax_currency == currency and vat_total_accounting is None:
+        # One TaxTotal serves for both BT-110 and BT-111 when the two currencies are one.
+        vat_total_accounting = vat_total
+
     totals_el = _find(root, "cac:LegalMonetaryTotal")
     invoice = c.Invoice(
         number=_t(root, "cbc:ID"),
@@ -726,7 +730,8 @@ def _write_tax_totals(root, invoice: c.Invoice) -> None:
             add(category, "cbc:TaxExemptionReasonCode", breakdown.exemption_reason_code)
             add(category, "cbc:TaxExemptionReason", breakdown.exemption_reason)
             add(group(category, "cac:TaxScheme"), "cbc:ID", "VAT")
-    if invoice.totals.vat_total_accounting_currency is not None:
+    same_currency = invoice.vat_accounting_currency == cur
+    if invoice.totals.vat_total_accounting_currency is not None and not same_currency:
         add(
             group(root, "cac:TaxTotal"),
             "cbc:TaxAmount",
