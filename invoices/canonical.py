@@ -18,7 +18,8 @@ Public API:
   `Invoice.from_dict(data)`, its exact inverse, for persistence.
 - Code constants: `SIRET_SCHEME` ("0009"), `SIREN_SCHEME` ("0002"), `CREDIT_NOTE_TYPE_CODES`.
 
-Where a syntax carries something EN 16931 does not name (e.g. a CII contact's department),
+Readers do not validate: a term the document lacks is None, even one EN 16931 makes
+mandatory (the validation stages report it). Where a syntax carries something EN 16931 does not name (e.g. a CII contact's department),
 the field says so in its comment; the readers keep it so that a round trip loses nothing.
 """
 

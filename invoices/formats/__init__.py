@@ -3,7 +3,8 @@
 - `detect(data, filename=None) -> Detected` and `UnsupportedDocument` (detect.py);
 - `read(data, filename=None) -> (Detected, canonical.Invoice)`: detect, then read;
 - `read_ubl(root)`, `write_ubl(invoice)` (ubl.py); `read_cii(root)`, `write_cii(invoice)` (cii.py);
-- `write_facturx(invoice) -> bytes`: a Factur-X PDF/A-3 (facturx.py);
+- `invoices.formats.facturx.write_facturx(invoice) -> bytes`: a Factur-X PDF/A-3 (imported on
+  its own: it loads weasyprint);
 - `ReadError`: a value that cannot be read (bad date or number), with its XML path.
 """
 

@@ -265,19 +265,10 @@ def _read_period(element) -> c.Period | None:
 def _read_payment(means: list, creditor_id: str | None) -> c.PaymentInstructions | None:
     if not means:
         return None
-    first = means[0]
-    code_el = _find(first, "cbc:PaymentMeansCode")
+    codes = [code for m in means if (code := _find(m, "cbc:PaymentMeansCode")) is not None]
     payment = c.PaymentInstructions(
-        means_code=text(code_el),
-        means_text=next(
-            (
-                m.find("cbc:PaymentMeansCode", NS).get("name")
-                for m in means
-                if m.find("cbc:PaymentMeansCode", NS) is not None
-                and m.find("cbc:PaymentMeansCode", NS).get("name")
-            ),
-            None,
-        ),
+        means_code=text(codes[0]) if codes else None,
+        means_text=next((code.get("name") for code in codes if code.get("name")), None),
         remittance_information=next(
             (_t(m, "cbc:PaymentID") for m in means if _t(m, "cbc:PaymentID")), None
         ),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from invoices.formats import UnsupportedDocument, detect, read
+from invoices.formats import ReadError, UnsupportedDocument, detect, read
 from invoices.formats.detect import classify_guideline
 
 
@@ -118,3 +118,13 @@ def test_empty_file_is_refused():
     with pytest.raises(UnsupportedDocument) as refused:
         detect(b"  \n")
     assert refused.value.code == "empty"
+
+
+def test_unreadable_value_names_its_path(testdata_dir):
+    data = (testdata_dir / "en16931/ubl/ubl-tc434-example1.xml").read_bytes()
+    broken = data.replace(b"<cbc:IssueDate>2015-01-09<", b"<cbc:IssueDate>09/01/2015<", 1)
+    assert broken != data
+    with pytest.raises(ReadError) as error:
+        read(broken)
+    assert error.value.path == "/*/cbc:IssueDate"
+    assert "09/01/2015" in str(error.value)
