@@ -11,6 +11,24 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored files (received invoices, flows) go to a per-test folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EDI_ROOT = tmp_path / "edi"
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run inline in tests; the worker tests start real worker processes themselves."""
+    from chorus.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(scope="session")
 def testdata_dir() -> Path:
     """The official example invoices and rule tests (../shared/testdata); skip where absent."""

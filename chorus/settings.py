@@ -188,6 +188,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+CELERY_BEAT_SCHEDULE = {
+    "resume-stalled-flows": {"task": "invoices.tasks.flows_resume_task", "schedule": 60.0},
+}
 # Redis redelivers an unacknowledged message after this delay: longer than the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
@@ -252,6 +255,8 @@ CHORUS_TESTDATA_DIR = Path(
 # Submission channels (flows): the limits of one deposit, the EDI server's tree and address.
 FLOW_MAX_INVOICES = env_int("FLOW_MAX_INVOICES", 500)
 FLOW_MAX_BYTES = env_int("FLOW_MAX_BYTES", 1024**3)
+# A flow with no progress for this long is taken up again (a worker died while on it).
+FLOW_STALL_SECONDS = env_int("FLOW_STALL_SECONDS", 300)
 EDI_ROOT = Path(env_str("EDI_ROOT", str(BASE_DIR / "var" / "edi")))
 EDI_HOST_KEY_PATH = Path(env_str("EDI_HOST_KEY_PATH", str(BASE_DIR / "var" / "edi_host_key")))
 EDI_SFTP_HOST = env_str("EDI_SFTP_HOST", "127.0.0.1")

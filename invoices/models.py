@@ -1,7 +1,8 @@
 """Stored invoices: the canonical document as JSON, the columns the platform searches and
 checks, and the file exactly as it was received.
 
-Statuses and the lifecycle come with the submission work; nothing here holds a status.
+Deposits (flows) carry invoices in: each flow and each invoice has a status, and every change
+of status is a history row.
 """
 
 import uuid
@@ -11,8 +12,10 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from chorus.models import Service, Structure
+from chorus.enums import Channel
+from chorus.models import Service, Structure, TechnicalAccount, User
 from invoices import canonical
+from invoices.enums import DepositChannel, FlowItemStatus, FlowStatus, FlowSyntax, InvoiceStatus
 
 
 class DocumentSyntax(models.TextChoices):
@@ -75,6 +78,7 @@ class Invoice(models.Model):
     number = models.CharField(_("numéro de facture"), max_length=200)  # BT-1
     type_code = models.CharField(_("type de document"), max_length=3)  # BT-3
     issue_date = models.DateField(_("date d'émission"))  # BT-2
+    issue_year = models.PositiveSmallIntegerField(_("année d'émission"))  # the duplicate rule's key
     currency = models.CharField(_("devise"), max_length=3)  # BT-5
     seller_identifier = models.CharField(  # SIRET of the seller when given
         _("SIRET du vendeur"), max_length=80, blank=True, db_index=True
@@ -101,6 +105,10 @@ class Invoice(models.Model):
     syntax = models.CharField(_("syntaxe"), max_length=10, choices=DocumentSyntax.choices)
     profile = models.CharField(_("profil"), max_length=200, blank=True)
     document = models.JSONField(_("facture (modèle canonique)"))
+    status = models.CharField(
+        _("statut"), max_length=40, choices=InvoiceStatus.choices, default=InvoiceStatus.DEPOSEE
+    )
+    status_at = models.DateTimeField(_("statut au"), default=timezone.now)
     received_file = models.OneToOneField(
         ReceivedFile,
         on_delete=models.PROTECT,
@@ -113,11 +121,14 @@ class Invoice(models.Model):
         verbose_name = _("facture")
         verbose_name_plural = _("factures")
         ordering = ["-created_at"]
-        indexes = [
-            # The duplicate rule: same supplier, same number, same issue year.
-            models.Index(
-                fields=["supplier", "number", "issue_date"], name="invoice_supplier_number"
+        constraints = [
+            # The duplicate rule (CPP-011) held by the database too: concurrent deposits of
+            # the same number cannot both get in.
+            models.UniqueConstraint(
+                fields=["supplier", "number", "issue_year"], name="invoice_number_once_a_year"
             ),
+        ]
+        indexes = [
             models.Index(fields=["recipient", "-created_at"], name="invoice_recipient_recent"),
             models.Index(fields=["service", "-created_at"], name="invoice_service_recent"),
         ]
@@ -129,3 +140,153 @@ class Invoice(models.Model):
     def canonical(self) -> canonical.Invoice:
         """The invoice as the canonical model, rebuilt from the stored JSON."""
         return canonical.Invoice.from_dict(self.document)
+
+
+class InvoiceStatusChange(models.Model):
+    """One row per change of an invoice's status, never updated."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("date"), default=timezone.now)
+    source = models.CharField(_("statut précédent"), max_length=40, blank=True)
+    target = models.CharField(_("nouveau statut"), max_length=40, choices=InvoiceStatus.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    actor_label = models.CharField(_("auteur (libellé)"), max_length=250, blank=True)
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
+    motive = models.CharField(_("motif"), max_length=60, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut de facture")
+        verbose_name_plural = _("historique des statuts de factures")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.invoice} {self.source or '∅'} → {self.target}"
+
+
+class Flow(models.Model):
+    """A deposit (flux): one file received through a channel, holding one invoice or a batch."""
+
+    number = models.CharField(_("numéro de flux"), max_length=30, unique=True)
+    channel = models.CharField(_("canal de dépôt"), max_length=10, choices=DepositChannel.choices)
+    syntax = models.CharField(
+        _("syntaxe du flux"), max_length=40, choices=FlowSyntax.choices, blank=True
+    )
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    received_file = models.OneToOneField(
+        ReceivedFile, on_delete=models.PROTECT, related_name="flow", verbose_name=_("fichier reçu")
+    )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="flows",
+        verbose_name=_("structure déposante"),
+    )
+    submitted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flows",
+        verbose_name=_("déposé par"),
+    )
+    technical_account = models.ForeignKey(
+        TechnicalAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flows",
+        verbose_name=_("compte technique"),
+    )
+    # The account whose byte-identical re-sends are recognised: "user:<id>" or "account:<id>".
+    depositor_key = models.CharField(max_length=40)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    status = models.CharField(
+        _("état"), max_length=40, choices=FlowStatus.choices, default=FlowStatus.RECU
+    )
+    status_at = models.DateTimeField(_("état au"), default=timezone.now)
+    errors = models.JSONField(_("erreurs du flux"), default=list, blank=True)
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("flux")
+        verbose_name_plural = _("flux")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["depositor_key", "sha256"], name="flow_resent_once"),
+        ]
+        indexes = [
+            models.Index(fields=["structure", "-created_at"], name="flow_structure_recent"),
+            models.Index(fields=["status", "status_at"], name="flow_status"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FlowStatus.final()
+
+
+class FlowStatusChange(models.Model):
+    """One row per change of a flow's state, never updated."""
+
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("date"), default=timezone.now)
+    source = models.CharField(_("état précédent"), max_length=40, blank=True)
+    target = models.CharField(_("nouvel état"), max_length=40, choices=FlowStatus.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'état de flux")
+        verbose_name_plural = _("historique des états de flux")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.flow} {self.source or '∅'} → {self.target}"
+
+
+class FlowItem(models.Model):
+    """One invoice of a flow: the file it came in, its result and what was found."""
+
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("rang dans le flux"))
+    name = models.CharField(_("nom du fichier"), max_length=255)
+    received_file = models.ForeignKey(
+        ReceivedFile,
+        on_delete=models.PROTECT,
+        related_name="flow_items",
+        verbose_name=_("fichier reçu"),
+    )
+    status = models.CharField(
+        _("résultat"),
+        max_length=12,
+        choices=FlowItemStatus.choices,
+        default=FlowItemStatus.EN_ATTENTE,
+    )
+    format = models.CharField(_("format"), max_length=10, blank=True)
+    profile = models.CharField(_("profil"), max_length=200, blank=True)
+    findings = models.JSONField(_("constats"), default=list, blank=True)
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="flow_item"
+    )
+    processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("facture du flux")
+        verbose_name_plural = _("factures du flux")
+        ordering = ["flow", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "position"], name="flow_item_position_unique"),
+        ]
+        indexes = [models.Index(fields=["flow", "status"], name="flow_item_status")]
+
+    def __str__(self):
+        return f"{self.flow.number} #{self.position} {self.name}"

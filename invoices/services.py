@@ -1,64 +1,140 @@
-"""Writes on invoices. Persistence only for now: the submission and its statuses come later."""
+"""Writes on invoices: the received bytes, the invoice read from them, its status changes."""
 
 import hashlib
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
-from chorus.models import Service, Structure
+from chorus.enums import Channel
+from chorus.models import Service, Structure, User
 from invoices import canonical
-from invoices.models import DocumentSyntax, Invoice, ReceivedFile
+from invoices.enums import InvoiceStatus, find_transition
+from invoices.models import Invoice, InvoiceStatusChange, ReceivedFile
 
-_CONTENT_TYPES = {
-    DocumentSyntax.UBL: "application/xml",
-    DocumentSyntax.CII: "application/xml",
-    DocumentSyntax.FACTURX: "application/pdf",
-}
+_CONTENT_TYPES = {".xml": "application/xml", ".pdf": "application/pdf", ".zip": "application/zip"}
 
 
-def invoice_store(
+def content_type_for(filename: str) -> str:
+    lowered = filename.lower()
+    if lowered.endswith((".tar.gz", ".tgz")):
+        return "application/gzip"
+    return next(
+        (kind for ext, kind in _CONTENT_TYPES.items() if lowered.endswith(ext)),
+        "application/octet-stream",
+    )
+
+
+def received_file_store(*, data: bytes, filename: str) -> ReceivedFile:
+    """Keeps bytes exactly as received, with their SHA-256, in the caller's transaction.
+
+    The file is written before the row and deleted if the row cannot be saved; a caller whose
+    own transaction fails later deletes it too (`received.file.delete(save=False)`).
+    """
+    received = ReceivedFile(
+        filename=filename[:255],
+        content_type=content_type_for(filename),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    received.file.save(filename or "fichier", ContentFile(data), save=False)
+    try:
+        received.save()
+    except BaseException:
+        received.file.delete(save=False)
+        raise
+    return received
+
+
+@transaction.atomic
+def invoice_create(
     *,
     document: canonical.Invoice,
-    received: bytes,
-    filename: str,
+    received_file: ReceivedFile,
     syntax: str,
     profile: str | None,
     supplier: Structure,
     recipient: Structure | None = None,
     service: Service | None = None,
+    channel: str = Channel.SYSTEME,
+    actor: User | None = None,
 ) -> Invoice:
-    """Stores the received file unchanged and the invoice read from it, together or not at all."""
-    received_file = ReceivedFile(
-        filename=filename[:255],
-        content_type=_CONTENT_TYPES[DocumentSyntax(syntax)],
-        size=len(received),
-        sha256=hashlib.sha256(received).hexdigest(),
+    """Records a deposited invoice (status DEPOSEE) read from a received file."""
+    now = timezone.now()
+    invoice = Invoice.objects.create(
+        supplier=supplier,
+        recipient=recipient,
+        service=service,
+        number=document.number,
+        type_code=document.type_code,
+        issue_date=document.issue_date,
+        issue_year=document.issue_date.year,
+        currency=document.currency,
+        seller_identifier=document.seller_siret or "",
+        buyer_identifier=document.buyer_siret or "",
+        buyer_reference=document.buyer_reference or "",
+        order_reference=document.purchase_order_reference or "",
+        total_without_vat=document.totals.tax_exclusive_amount,
+        total_with_vat=document.totals.tax_inclusive_amount,
+        amount_due=document.totals.amount_due,
+        syntax=syntax,
+        profile=profile or "",
+        document=document.to_dict(),
+        received_file=received_file,
+        status=InvoiceStatus.DEPOSEE,
+        status_at=now,
     )
-    received_file.file.save(filename, ContentFile(received), save=False)
-    try:
-        with transaction.atomic():
-            received_file.save()
-            return Invoice.objects.create(
-                supplier=supplier,
-                recipient=recipient,
-                service=service,
-                number=document.number,
-                type_code=document.type_code,
-                issue_date=document.issue_date,
-                currency=document.currency,
-                seller_identifier=document.seller_siret or "",
-                buyer_identifier=document.buyer_siret or "",
-                buyer_reference=document.buyer_reference or "",
-                order_reference=document.purchase_order_reference or "",
-                total_without_vat=document.totals.tax_exclusive_amount,
-                total_with_vat=document.totals.tax_inclusive_amount,
-                amount_due=document.totals.amount_due,
-                syntax=syntax,
-                profile=profile or "",
-                document=document.to_dict(),
-                received_file=received_file,
-            )
-    except BaseException:
-        # The rows were rolled back: the stored bytes must not stay behind without them.
-        received_file.file.delete(save=False)
-        raise
+    InvoiceStatusChange.objects.create(
+        invoice=invoice,
+        at=now,
+        source="",
+        target=InvoiceStatus.DEPOSEE,
+        actor=actor,
+        actor_label=str(actor) if actor else "plateforme",
+        channel=channel,
+    )
+    return invoice
+
+
+class TransitionRefused(PermissionDenied):
+    """The move is not in the table, or someone else moved the invoice first."""
+
+
+@transaction.atomic
+def invoice_transition(
+    invoice: Invoice,
+    target: str,
+    *,
+    actor: User | None,
+    channel: str,
+    motive: str = "",
+    comment: str = "",
+) -> Invoice:
+    """The one way to change an invoice's status: checked against TRANSITIONS, claimed, logged."""
+    transition = find_transition(invoice.status, target)
+    if transition is None:
+        raise TransitionRefused(
+            f"Une facture au statut {invoice.status} ne peut passer au statut {target}."
+        )
+    if transition.requires_motive and not motive:
+        raise TransitionRefused(f"Le passage au statut {target} exige un motif.")
+    now = timezone.now()
+    claimed = Invoice.objects.filter(pk=invoice.pk, status=invoice.status).update(
+        status=target, status_at=now
+    )
+    if not claimed:
+        raise TransitionRefused("La facture a changé de statut entre-temps : rechargez-la.")
+    InvoiceStatusChange.objects.create(
+        invoice=invoice,
+        at=now,
+        source=invoice.status,
+        target=target,
+        actor=actor,
+        actor_label=str(actor) if actor else "plateforme",
+        channel=channel,
+        motive=motive,
+        comment=comment,
+    )
+    invoice.status, invoice.status_at = target, now
+    return invoice

@@ -5,6 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invoices.canonical import Invoice
+
+    from .detection import Detected
 
 _BT = re.compile(r"\b(BT-\d+)\b")
 
@@ -56,6 +62,8 @@ class ValidationReport:
     profile: str | None = None  # e.g. "EN16931", "BASIC WL", "UBL Invoice"
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage name -> seconds
+    detected: Detected | None = None  # which standard judged it
+    invoice: Invoice | None = None  # the canonical invoice, read for the platform rules
     stages_run: list[str] = field(default_factory=list)
 
     @property

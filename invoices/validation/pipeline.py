@@ -56,14 +56,14 @@ def validate(
         report.findings += findings
     if detected is None:
         return report
-    report.format, report.profile = detected.format, detected.profile
+    report.detected, report.format, report.profile = detected, detected.format, detected.profile
     with _timed(report, "xsd"):
         report.findings += xsd.check(document.root, detected)
     with _timed(report, "schematron"):
         report.findings += schematron.check(document.xml, detected, document.root)
     if recipient_check and report.valid:
         with _timed(report, "platform"):
-            invoice = _canonical(document.root, detected)
+            invoice = report.invoice = _canonical(document.root, detected)
             context = platform_rules.Context(detected=detected, depositor=depositor)
             report.findings += platform_rules.check(
                 invoice, context, is_duplicate=platform_rules.already_deposited

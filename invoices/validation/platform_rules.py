@@ -164,21 +164,24 @@ def check(
     findings = _recipient_rules(invoice, context)
     findings += _seller_rules(invoice, context)
     if is_duplicate is not None and is_duplicate(invoice, context.depositor):
-        path = context.path("number")
-        findings.append(
-            _fatal(
-                "CPP-011",
-                path,
-                f"La facture n° {invoice.number} ({short(path)}) de {invoice.issue_date.year} a "
-                "déjà été déposée par ce fournisseur : ne la déposez pas deux fois ; pour "
-                "corriger une facture, émettez un avoir puis une nouvelle facture.",
-                f"Invoice {invoice.number} of {invoice.issue_date.year} was already deposited "
-                "by this supplier.",
-                "BT-1",
-            )
-        )
+        findings.append(duplicate_finding(invoice, context))
     findings += document_rules(invoice, context)
     return findings
+
+
+def duplicate_finding(invoice: c.Invoice, context: Context) -> Finding:
+    """CPP-011, also raised when the database refuses a concurrent deposit of the same number."""
+    path = context.path("number")
+    return _fatal(
+        "CPP-011",
+        path,
+        f"La facture n° {invoice.number} ({short(path)}) de {invoice.issue_date.year} a "
+        "déjà été déposée par ce fournisseur : ne la déposez pas deux fois ; pour "
+        "corriger une facture, émettez un avoir puis une nouvelle facture.",
+        f"Invoice {invoice.number} of {invoice.issue_date.year} was already deposited "
+        "by this supplier.",
+        "BT-1",
+    )
 
 
 def _recipient_rules(invoice: c.Invoice, context: Context) -> list[Finding]:
@@ -416,5 +419,5 @@ def already_deposited(invoice: c.Invoice, depositor: Structure | None) -> bool:
     if supplier is None:
         return False
     return Invoice.objects.filter(
-        supplier=supplier, number=invoice.number, issue_date__year=invoice.issue_date.year
+        supplier=supplier, number=invoice.number, issue_year=invoice.issue_date.year
     ).exists()

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from invoices import canonical as c
 from invoices.formats import write_cii, write_ubl
-from invoices.services import invoice_store
+from invoices.services import invoice_create, received_file_store
 from tests.chorus.factories import PublicStructureFactory, StructureFactory, valid_siret
 
 CENT = Decimal("0.01")
@@ -178,7 +178,7 @@ def french_invoice(
 
 
 def stored_invoice(*, supplier=None, recipient=None, service=None, document=None, syntax="ubl"):
-    """An invoice persisted through `invoice_store`, its received file written in `syntax`."""
+    """An invoice persisted through `invoice_create`, its received file written in `syntax`."""
     supplier = supplier or StructureFactory()
     recipient = recipient or (service.structure if service else PublicStructureFactory())
     document = document or french_invoice(
@@ -187,10 +187,9 @@ def stored_invoice(*, supplier=None, recipient=None, service=None, document=None
         service_code=service.code if service else None,
     )
     received = write_ubl(document) if syntax == "ubl" else write_cii(document)
-    return invoice_store(
+    return invoice_create(
         document=document,
-        received=received,
-        filename=f"{document.number}.xml",
+        received_file=received_file_store(data=received, filename=f"{document.number}.xml"),
         syntax=syntax,
         profile=document.specification_id,
         supplier=supplier,

@@ -9,7 +9,7 @@ import pytest
 from invoices import canonical as c
 from invoices.formats import read, write_ubl
 from invoices.models import Invoice, ReceivedFile
-from invoices.services import invoice_store
+from invoices.services import invoice_create, received_file_store
 from tests.chorus.factories import ServiceFactory, StructureFactory
 from tests.invoices.factories import french_invoice, stored_invoice
 
@@ -29,10 +29,9 @@ def test_store_keeps_the_received_bytes_unchanged_with_their_digest():
     document = french_invoice(seller_siret=supplier.identifier, service_code=service.code)
     received = b"\xef\xbb\xbf" + write_ubl(document)  # a BOM, as some senders write
 
-    invoice = invoice_store(
+    invoice = invoice_create(
         document=document,
-        received=received,
-        filename="FA 2025/00042.xml",
+        received_file=received_file_store(data=received, filename="FA 2025/00042.xml"),
         syntax="ubl",
         profile="urn:cen.eu:en16931:2017",
         supplier=supplier,
@@ -74,10 +73,9 @@ def test_store_fills_the_searchable_columns_from_the_document():
 def test_canonical_document_survives_the_database(testdata_dir):
     data = (testdata_dir / "en16931/ubl/testfiles/Invoice-Max_content.xml").read_bytes()
     detected, document = read(data)
-    invoice = invoice_store(
+    invoice = invoice_create(
         document=document,
-        received=data,
-        filename="Invoice-Max_content.xml",
+        received_file=received_file_store(data=data, filename="Invoice-Max_content.xml"),
         syntax=detected.syntax,
         profile=detected.profile,
         supplier=StructureFactory(),
@@ -99,20 +97,20 @@ def test_duplicate_lookup_by_supplier_number_and_year():
     assert list(found) == [first]
 
 
-def test_a_failed_store_leaves_neither_rows_nor_file(media_root):
-    unsaved_supplier = StructureFactory.build()  # the invoice insert will refuse it
+def test_a_failed_store_leaves_neither_row_nor_file(media_root, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("disk row refused")
+
+    monkeypatch.setattr(ReceivedFile, "save", refuse)
     with pytest.raises(ValueError):
-        invoice_store(
-            document=french_invoice(),
-            received=b"<Invoice/>",
-            filename="x.xml",
-            syntax="ubl",
-            profile=None,
-            supplier=unsaved_supplier,
-        )
-    assert not ReceivedFile.objects.exists()
-    assert not Invoice.objects.exists()
+        received_file_store(data=b"<Invoice/>", filename="x.xml")
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
+
+
+def test_a_deposited_invoice_starts_its_history():
+    invoice = stored_invoice()
+    assert invoice.status == "DEPOSEE"
+    assert [(h.source, h.target) for h in invoice.history.all()] == [("", "DEPOSEE")]
 
 
 def test_siret_precedence():

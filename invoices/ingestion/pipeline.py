@@ -1,0 +1,201 @@
+"""Processing a deposit, one idempotent step at a time: split, then each invoice, then finish.
+
+Every step re-reads its rows and does nothing when its work is already done, so a task that
+runs twice (a message delivered again, a worker killed halfway and restarted, the periodic
+sweep of stalled flows) neither loses nor duplicates anything:
+- `flow_split` claims the flow (waiting -> in progress) and records one item per invoice;
+  items are unique by (flow, position).
+- `flow_item_process` locks its item, validates it and, if accepted, records the invoice,
+  routes it and makes it available; the item leaves EN_ATTENTE in the same transaction.
+- `flow_finish` gives the flow its final state once no item is waiting.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chorus.enums import Channel, ReceptionChannel
+from chorus.models import Structure
+from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax, InvoiceStatus
+from invoices.ingestion import archive, messages
+from invoices.ingestion.receive import flow_status_change
+from invoices.models import Flow, FlowItem
+from invoices.services import invoice_create, invoice_transition, received_file_store
+from invoices.validation import Finding, platform_rules, validate
+
+logger = logging.getLogger(__name__)
+
+# The format each declared syntax must hold.
+_FORMAT_OF_SYNTAX = {
+    FlowSyntax.UBL: "ubl",
+    FlowSyntax.CII: "cii",
+    FlowSyntax.FACTURX: "facturx",
+    FlowSyntax.PDF: "facturx",
+}
+_SYNTAX_OF_FORMAT = {"ubl": FlowSyntax.UBL, "cii": FlowSyntax.CII, "facturx": FlowSyntax.FACTURX}
+
+
+def _read(received_file) -> bytes:
+    with received_file.file.open("rb") as handle:
+        return handle.read()
+
+
+def flow_split(flow_id: int) -> list[int]:
+    """Claims a waiting flow and records its items; returns the ids of items still waiting."""
+    flow = Flow.objects.select_related("received_file").filter(pk=flow_id).first()
+    if flow is None:
+        logger.warning("flow %s vanished before processing", flow_id)
+        return []
+    if flow.status == FlowStatus.EN_ATTENTE:
+        flow_status_change(flow, FlowStatus.EN_COURS)
+    if flow.status != FlowStatus.EN_COURS:
+        return []
+    if not flow.items.exists():
+        _record_items(flow)
+        flow.refresh_from_db()
+        if flow.is_final:
+            return []
+    return list(flow.items.filter(status=FlowItemStatus.EN_ATTENTE).values_list("pk", flat=True))
+
+
+def _record_items(flow: Flow) -> None:
+    data = _read(flow.received_file)
+    if not archive.is_archive(data):
+        FlowItem.objects.get_or_create(
+            flow=flow,
+            position=1,
+            defaults={"name": flow.filename, "received_file": flow.received_file},
+        )
+        return
+    try:
+        entries = archive.open_archive(
+            data, max_entries=settings.FLOW_MAX_INVOICES, max_bytes=settings.FLOW_MAX_BYTES
+        )
+    except archive.ArchiveError as exc:
+        final = FlowStatus.INCIDENTE if exc.code == "corrupt" else FlowStatus.REJETE
+        _refuse_flow(flow, final, messages.flow_error(exc.code, str(exc)))
+        return
+    with transaction.atomic():
+        for position, entry in enumerate(entries, start=1):
+            received = received_file_store(data=entry.data, filename=entry.name.rsplit("/", 1)[-1])
+            FlowItem.objects.create(
+                flow=flow, position=position, name=entry.name, received_file=received
+            )
+
+
+def _refuse_flow(flow: Flow, final: str, error: dict) -> None:
+    with transaction.atomic():
+        Flow.objects.filter(pk=flow.pk).update(errors=[error])
+        flow_status_change(flow, final, comment=error["libelleErreur"])
+
+
+def flow_item_process(item_id: int) -> int | None:
+    """Validates one invoice of a flow and, when accepted, deposits it; returns the flow id."""
+    with transaction.atomic():
+        item = (
+            FlowItem.objects.select_for_update(skip_locked=True)
+            .select_related("flow", "flow__structure", "received_file")
+            .filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE)
+            .first()
+        )
+        if item is None:
+            return None  # done already, or another worker holds it
+        report = validate(
+            _read(item.received_file), filename=item.name, depositor=item.flow.structure
+        )
+        findings = list(report.findings) + _syntax_findings(item.flow, report.format)
+        item.format, item.profile = report.format or "", report.profile or ""
+        if any(f.is_fatal for f in findings):
+            _close_item(item, FlowItemStatus.REFUSEE, findings)
+            return item.flow_id
+        try:
+            with transaction.atomic():
+                invoice = _deposit(item, report)
+        except IntegrityError:
+            # Another invoice with this number got in first (CPP-011 held by the database).
+            context = platform_rules.Context(
+                detected=report.detected, depositor=item.flow.structure
+            )
+            findings.append(platform_rules.duplicate_finding(report.invoice, context))
+            _close_item(item, FlowItemStatus.REFUSEE, findings)
+            return item.flow_id
+        item.invoice = invoice
+        _close_item(item, FlowItemStatus.INTEGREE, findings)
+        return item.flow_id
+
+
+def _syntax_findings(flow: Flow, found_format: str | None) -> list[Finding]:
+    """A flow declared in one syntax must hold that syntax (API deposits declare it)."""
+    expected = _FORMAT_OF_SYNTAX.get(flow.syntax)
+    if not expected or not found_format or found_format == expected:
+        return []
+    return [messages.syntax_mismatch_finding(flow.syntax, found_format)]
+
+
+def _deposit(item: FlowItem, report):
+    document = report.invoice
+    recipient = Structure.objects.public().filter(identifier=document.buyer_siret).first()
+    service = None
+    if recipient is not None and document.buyer_reference:
+        service = recipient.services.filter(code=document.buyer_reference).first()
+    invoice = invoice_create(
+        document=document,
+        received_file=item.received_file,
+        syntax=report.format,
+        profile=report.profile,
+        supplier=item.flow.structure,
+        recipient=recipient,
+        service=service,
+        channel=item.flow.channel,
+    )
+    if recipient is not None and recipient.reception_channel != ReceptionChannel.PORTAIL:
+        invoice_transition(
+            invoice, InvoiceStatus.EN_COURS_ACHEMINEMENT, actor=None, channel=Channel.SYSTEME
+        )
+    invoice_transition(
+        invoice, InvoiceStatus.MISE_A_DISPOSITION, actor=None, channel=Channel.SYSTEME
+    )
+    return invoice
+
+
+def _close_item(item: FlowItem, status: str, findings: list[Finding]) -> None:
+    item.status = status
+    item.findings = [finding.to_dict() for finding in findings]
+    item.processed_at = timezone.now()
+    item.save(update_fields=["status", "findings", "format", "profile", "invoice", "processed_at"])
+
+
+def flow_finish(flow_id: int) -> str | None:
+    """Gives the flow its final state once none of its invoices is waiting."""
+    flow = Flow.objects.filter(pk=flow_id, status=FlowStatus.EN_COURS).first()
+    if flow is None or flow.items.filter(status=FlowItemStatus.EN_ATTENTE).exists():
+        return None
+    counts = {status: flow.items.filter(status=status).count() for status in FlowItemStatus.values}
+    if not counts[FlowItemStatus.REFUSEE]:
+        final = FlowStatus.INTEGRE
+    elif counts[FlowItemStatus.INTEGREE]:
+        final = FlowStatus.INTEGRE_PARTIEL
+    else:
+        final = FlowStatus.REJETE
+    if not flow.syntax:
+        first = flow.items.exclude(format="").order_by("position").first()
+        if first is not None and first.format in _SYNTAX_OF_FORMAT:
+            Flow.objects.filter(pk=flow.pk).update(syntax=_SYNTAX_OF_FORMAT[first.format])
+    flow_status_change(flow, final)
+    return final
+
+
+def flows_stalled() -> list[int]:
+    """Unfinished flows without progress for FLOW_STALL_SECONDS.
+
+    A worker killed halfway leaves such flows behind; the sweep queues their processing
+    again (every step being idempotent, queuing it twice is harmless).
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.FLOW_STALL_SECONDS)
+    candidates = Flow.objects.filter(
+        status__in=[FlowStatus.EN_ATTENTE, FlowStatus.EN_COURS], status_at__lt=cutoff
+    ).exclude(items__processed_at__gte=cutoff)
+    return list(candidates.values_list("pk", flat=True).distinct())

@@ -1,0 +1,100 @@
+"""Receiving a deposit: the raw file is stored with its SHA-256 before anything else happens.
+
+Every channel (portal, API, EDI) calls `flow_receive`; the rest runs in Celery tasks that
+can crash and run again (see `pipeline`).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chorus.models import Structure, TechnicalAccount, User
+from invoices.enums import DepositChannel, FlowStatus, FlowSyntax
+from invoices.models import Flow, FlowStatusChange
+from invoices.services import received_file_store
+
+
+@dataclass(frozen=True)
+class Receipt:
+    flow: Flow
+    created: bool  # False: the same account had already sent these exact bytes
+
+
+def depositor_key(*, user: User | None, technical_account: TechnicalAccount | None) -> str:
+    if technical_account is not None:
+        return f"account:{technical_account.pk}"
+    if user is not None:
+        return f"user:{user.pk}"
+    raise ValueError("A flow is deposited by a user or a technical account.")
+
+
+def flow_status_change(flow: Flow, target: str, *, comment: str = "") -> bool:
+    """Moves a flow to `target` if nobody moved it first; writes the history row. Atomic."""
+    with transaction.atomic():
+        now = timezone.now()
+        moved = (
+            Flow.objects.filter(pk=flow.pk, status=flow.status)
+            .exclude(status__in=FlowStatus.final())
+            .update(status=target, status_at=now)
+        )
+        if not moved:
+            return False
+        FlowStatusChange.objects.create(
+            flow=flow, at=now, source=flow.status, target=target, comment=comment
+        )
+        flow.status, flow.status_at = target, now
+        return True
+
+
+def flow_receive(
+    *,
+    data: bytes,
+    filename: str,
+    channel: str,
+    structure: Structure,
+    user: User | None = None,
+    technical_account: TechnicalAccount | None = None,
+    syntax: str = "",
+) -> Receipt:
+    """Stores a deposit and queues its processing; a byte-identical re-send gets the original."""
+    from invoices.tasks import flow_process_task
+
+    key = depositor_key(user=user, technical_account=technical_account)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = Flow.objects.filter(depositor_key=key, sha256=digest).first()
+    if existing is not None:
+        return Receipt(existing, created=False)
+    received = None
+    try:
+        with transaction.atomic():
+            received = received_file_store(data=data, filename=filename)
+            flow = Flow.objects.create(
+                number=f"TMP{received.pk}",
+                channel=DepositChannel(channel),
+                syntax=FlowSyntax(syntax) if syntax else "",
+                filename=filename[:255],
+                received_file=received,
+                structure=structure,
+                submitted_by=user,
+                technical_account=technical_account,
+                depositor_key=key,
+                sha256=digest,
+            )
+            flow.number = f"FLX{flow.created_at:%Y%m%d}{flow.pk:010d}"
+            Flow.objects.filter(pk=flow.pk).update(number=flow.number)
+            FlowStatusChange.objects.create(flow=flow, source="", target=FlowStatus.RECU)
+            flow_status_change(flow, FlowStatus.EN_ATTENTE)
+            transaction.on_commit(lambda: flow_process_task.delay(flow.pk))
+    except BaseException as exc:
+        if received is not None:
+            received.file.delete(save=False)
+        if not isinstance(exc, IntegrityError):
+            raise
+        # The same bytes from the same account arrived concurrently: answer with that flow.
+        existing = Flow.objects.filter(depositor_key=key, sha256=digest).first()
+        if existing is None:
+            raise
+        return Receipt(existing, created=False)
+    return Receipt(flow, created=True)

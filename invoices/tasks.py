@@ -1,0 +1,56 @@
+"""Celery tasks of the deposit pipeline: thin, idempotent, re-runnable (see ingestion.pipeline)."""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_process_init, worker_ready
+from django.db import InterfaceError, OperationalError
+
+from invoices.ingestion import pipeline
+
+logger = logging.getLogger(__name__)
+
+# Only errors that may pass by themselves are retried: the database or broker going away.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(acks_late=True, **RETRY)
+def flow_process_task(flow_id: int) -> None:
+    """Splits a flow into its invoices and queues each; finishes a flow with none waiting."""
+    waiting = pipeline.flow_split(flow_id)
+    for item_id in waiting:
+        flow_item_task.delay(flow_id, item_id)
+    if not waiting:
+        pipeline.flow_finish(flow_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def flow_item_task(flow_id: int, item_id: int) -> None:
+    pipeline.flow_item_process(item_id)
+    pipeline.flow_finish(flow_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def flows_resume_task() -> int:
+    """Queues again the work of flows left unfinished (a worker killed halfway)."""
+    stalled = pipeline.flows_stalled()
+    for flow_id in stalled:
+        flow_process_task.delay(flow_id)
+    if stalled:
+        logger.info("resumed %d stalled flows", len(stalled))
+    return len(stalled)
+
+
+@worker_ready.connect
+def _resume_on_start(sender=None, **kwargs):
+    flows_resume_task.delay()
+
+
+@worker_process_init.connect
+def _compile_stylesheets(**kwargs):
+    # Each worker process compiles the official rules once, before its first invoice.
+    from invoices.validation import schematron
+
+    for name in (schematron.EN16931_UBL, f"FACTURX-{schematron.detection.EN16931}"):
+        schematron.executable(name)
