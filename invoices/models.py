@@ -290,3 +290,73 @@ class FlowItem(models.Model):
 
     def __str__(self):
         return f"{self.flow.number} #{self.position} {self.name}"
+
+
+class AttachmentUpload(models.Model):
+    """A supporting document uploaded before the invoice that carries it (`ajouter/fichier`,
+    portal attachments); the invoice then embeds it (BG-24)."""
+
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="attachment_uploads",
+        verbose_name=_("structure"),
+    )
+    uploaded_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+    technical_account = models.ForeignKey(
+        TechnicalAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_file = models.OneToOneField(
+        ReceivedFile, on_delete=models.PROTECT, related_name="attachment_upload"
+    )
+    name = models.CharField(_("nom"), max_length=50)
+    mime_type = models.CharField(_("type MIME"), max_length=100)
+    created_at = models.DateTimeField(_("déposée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce jointe déposée")
+        verbose_name_plural = _("pièces jointes déposées")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class InvoiceDraft(models.Model):
+    """An invoice being keyed in the portal, saved as the form holds it until submitted."""
+
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="invoice_drafts",
+        verbose_name=_("structure"),
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="invoice_drafts", verbose_name=_("créé par")
+    )
+    data = models.JSONField(_("saisie"), default=dict)
+    flow = models.OneToOneField(
+        Flow,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="draft",
+        verbose_name=_("flux déposé"),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("brouillon de facture")
+        verbose_name_plural = _("brouillons de factures")
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.data.get('number') or _('Brouillon')} ({self.structure.legal_name})"
