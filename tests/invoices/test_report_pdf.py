@@ -1,0 +1,114 @@
+"""The PDF integration report: the text a person reads, extracted back from the PDF."""
+
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from invoices.enums import DepositChannel
+from invoices.formats import write_ubl
+from invoices.ingestion.receive import flow_receive
+from invoices.ingestion.report import finding_sentence
+from invoices.ingestion.report_pdf import flow_report_pdf
+from invoices.models import Flow
+from tests.chorus.factories import MembershipFactory, ServiceFactory, StructureFactory
+from tests.invoices.factories import french_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deposit(django_capture_on_commit_callbacks):
+    supplier = StructureFactory()
+    service = ServiceFactory(code="SERV0001")
+    user = MembershipFactory(structure=supplier).user
+
+    def invoice_xml(number: str) -> bytes:
+        return write_ubl(
+            french_invoice(
+                number=number,
+                seller_siret=supplier.identifier,
+                buyer_siret=service.structure.identifier,
+                service_code=service.code,
+                engagement=None,
+            )
+        )
+
+    def run(data: bytes | None = None, filename: str = "facture.xml") -> Flow:
+        with django_capture_on_commit_callbacks(execute=True):
+            receipt = flow_receive(
+                data=data if data is not None else invoice_xml("FA-2025-00042"),
+                filename=filename,
+                channel=DepositChannel.PORTAIL,
+                structure=supplier,
+                user=user,
+            )
+        return Flow.objects.get(pk=receipt.flow.pk)
+
+    run.invoice_xml = invoice_xml
+    return run
+
+
+def _text(pdf: bytes) -> str:
+    """The PDF's text with line breaks folded, as a reader follows it."""
+    assert pdf.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def _squeezed(text: str) -> str:
+    """Without any white space: long locations (XPaths) wrap at any slash in the PDF."""
+    return "".join(text.split())
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_an_integrated_flow_reads_as_such(deposit):
+    flow = deposit()
+    text = _text(flow_report_pdf(flow))
+    assert f"Compte rendu d'intégration du flux {flow.number}" in text
+    assert "Fichier déposé facture.xml" in text
+    assert "Canal de dépôt Portail" in text
+    assert "Syntaxe du flux UBL 2.1 (flux structuré E1)" in text
+    assert "État du flux Intégré (IN_INTEGRE)" in text
+    assert "Factures dans le flux : 1 – intégrées : 1 – refusées : 0." in text
+    assert "FA-2025-00042" in text
+    assert "Intégrée" in text
+    assert "Corrigez" not in text
+
+
+def test_each_finding_of_a_refused_invoice_is_a_sentence_with_where_and_how(deposit):
+    good = deposit.invoice_xml("FA-1")
+    bad = deposit.invoice_xml("FA-2").replace(b"SERV0001", b"INCONNU")
+    flow = deposit(_zip({"bonne.xml": good, "mauvaise.xml": bad}), "lot.zip")
+    text = _text(flow_report_pdf(flow))
+    assert "État du flux Intégré partiellement (IN_INTEGRE_PARTIEL)" in text
+    assert "Factures dans le flux : 2 – intégrées : 1 – refusées : 1." in text
+    assert "Facture 2 – mauvaise.xml : refusée" in text
+    assert "Corrigez les points suivants puis déposez-la à nouveau" in text
+    refused = flow.items.get(name="mauvaise.xml")
+    fatal = [f for f in refused.findings if f["severity"] == "fatal"]
+    assert fatal
+    for finding in fatal:
+        assert _squeezed(finding_sentence(finding)) in _squeezed(text)
+        assert f"règle {finding['rule']}" in text
+    assert any(f.get("location") for f in fatal)
+    assert "emplacement :" in text
+
+
+def test_a_flow_error_is_explained(deposit):
+    flow = deposit(_zip({"../evasion.xml": b"<a/>"}), "lot.zip")
+    text = _text(flow_report_pdf(flow))
+    assert "État du flux Rejeté (IN_REJETE)" in text
+    assert "Le flux n'a pas pu être traité pour la raison suivante" in text
+    (error,) = flow.errors
+    assert _squeezed(error["libelleErreur"]) in _squeezed(text)
+    assert error["codeErreur"] in text
+    assert "Factures dans le flux : 0" in text
