@@ -52,5 +52,5 @@ def _compile_stylesheets(**kwargs):
     # Each worker process compiles the official rules once, before its first invoice.
     from invoices.validation import schematron
 
-    for name in (schematron.EN16931_UBL, f"FACTURX-{schematron.detection.EN16931}"):
+    for name in (schematron.EN16931_UBL, schematron.FACTURX_EN16931):
         schematron.executable(name)

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from invoices.canonical import Invoice
-
-    from .detection import Detected
+    from invoices.formats.detect import Detected
 
 _BT = re.compile(r"\b(BT-\d+)\b")
 
@@ -59,7 +58,7 @@ class ValidationReport:
 
     filename: str | None = None
     format: str | None = None  # "ubl", "cii" or "facturx"; None when unreadable
-    profile: str | None = None  # e.g. "EN16931", "BASIC WL", "UBL Invoice"
+    profile: str | None = None  # e.g. "EN16931", "BASIC WL" (see invoices.formats.detect)
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage name -> seconds
     detected: Detected | None = None  # which standard judged it

@@ -1,6 +1,9 @@
 """The whole validation: safe reading, detection, XSD, Schematron, platform rules, in order.
 
-- Safe reading or detection fatal: stop there, nothing else can be trusted.
+- Safe reading or detection fatal: stop there, nothing else can be trusted. Both are done
+  by `invoices.formats.detect`, which parses the document once: every later stage, and the
+  canonical reading for the platform rules, uses that same parsed tree (the Schematron
+  stage gives Saxon the XML bytes: it builds its own tree).
 - XSD fatal: the Schematron still runs, on the same parsed tree. Once the document is
   well-formed and its root recognised, the tree is usable: the official rules are written
   to cope with missing or unexpected elements (their own unit tests run them on fragments
@@ -19,9 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chorus.models import Structure
-from invoices.formats import read_cii, read_ubl
+from invoices.formats import read_detected
 
-from . import detection, platform_rules, reading, schematron, xsd
+from . import platform_rules, reading, schematron, xsd
 from .findings import ValidationReport
 
 STAGES = ("reading", "detection", "xsd", "schematron", "platform")
@@ -47,23 +50,23 @@ def validate(
     """Validates one invoice (XML or Factur-X PDF bytes) through every stage."""
     report = ValidationReport(filename=filename)
     with _timed(report, "reading"):
-        document, findings = reading.read(data)
+        document, findings = reading.read(data, filename)
         report.findings += findings
     if document is None:
         return report
     with _timed(report, "detection"):
-        detected, findings = detection.detect(document.root, container=document.container)
+        detected, findings = reading.detect(document)
         report.findings += findings
     if detected is None:
         return report
-    report.detected, report.format, report.profile = detected, detected.format, detected.profile
+    report.detected, report.format, report.profile = detected, detected.syntax, detected.profile
     with _timed(report, "xsd"):
-        report.findings += xsd.check(document.root, detected)
+        report.findings += xsd.check(detected)
     with _timed(report, "schematron"):
-        report.findings += schematron.check(document.xml, detected, document.root)
+        report.findings += schematron.check(detected)
     if recipient_check and report.valid:
         with _timed(report, "platform"):
-            invoice = report.invoice = _canonical(document.root, detected)
+            invoice = report.invoice = read_detected(detected)
             context = platform_rules.Context(detected=detected, depositor=depositor)
             report.findings += platform_rules.check(
                 invoice, context, is_duplicate=platform_rules.already_deposited
@@ -79,7 +82,3 @@ def validate_path(
     if data is None:
         return ValidationReport(filename=path.name, findings=findings)
     return validate(data, filename=path.name, recipient_check=recipient_check, depositor=depositor)
-
-
-def _canonical(root, detected: detection.Detected):
-    return read_ubl(root) if detected.format == "ubl" else read_cii(root)

@@ -32,9 +32,9 @@ from django.utils import timezone
 
 from chorus.models import EngagementJuridique, Structure
 from invoices import canonical as c
+from invoices.formats.detect import Detected
 from invoices.models import Invoice
 
-from .detection import Detected
 from .findings import Finding, Severity
 
 STAGE = "platform"
@@ -131,9 +131,9 @@ class Context:
     today: datetime.date | None = None
 
     def path(self, element: str) -> str:
-        syntax = "ubl" if self.detected.format == "ubl" else "cii"
+        syntax = "ubl" if self.detected.syntax == "ubl" else "cii"
         path = PATHS[element][syntax]
-        return path if syntax == "cii" else f"/{self.detected.document}/{path}"
+        return path if syntax == "cii" else f"/{self.detected.root_name}/{path}"
 
 
 def short(path: str) -> str:

@@ -1,149 +1,81 @@
-"""Stage a: safe reading. Size caps, the invoice XML out of a Factur-X PDF, hardened parsing.
+"""Stages a and a': safe reading, then detection, both done by `invoices.formats.detect`.
 
-Everything here refuses early and cheaply: a file is measured before it is read (see
-`read_file`), an embedded file's declared size is checked before it is decompressed, and
-the XML goes through `invoices.xmlsafe` (no DTD, no entities, no network, depth capped).
+The formats package is the one place that reads received bytes (size cap, the invoice XML
+out of a Factur-X PDF, hardened parsing) and names their syntax and profile; here its
+refusals become fatal findings, each under a stable rule id. A file is measured before it
+is read (see `read_file`), and an embedded file's declared size is checked before it is
+decompressed.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-
-from invoices import xmlsafe
+from invoices.formats.detect import (  # MAX_FILE_BYTES: for callers capping uploads
+    MAX_FILE_BYTES,
+    Detected,
+    Document,
+    UnsupportedDocument,
+    check_size,
+    classify,
+    open_document,
+)
 
 from .findings import Finding, Severity
 
-STAGE = "reading"
-MAX_FILE_BYTES = 120 * 1024 * 1024  # an invoice with its attachments, at most (Chorus Pro)
-MAX_XML_BYTES = xmlsafe.MAX_XML_BYTES
-# Names under which an invoice is embedded in a hybrid PDF (lower case): Factur-X,
-# ZUGFeRD 1 and 2, XRechnung.
-EMBEDDED_INVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
+__all__ = ["MAX_FILE_BYTES", "detect", "read", "read_file", "refusal"]
 
-_XML_REFUSALS = {
-    "too_large": "The XML document is larger than the platform accepts.",
-    "doctype": "The XML document declares a DOCTYPE or entities, refused for security reasons.",
-    "too_deep": "The XML document is nested too deeply.",
-    "syntax": "The XML document is not well-formed.",
-    "empty": "The XML document is empty.",
+READING, DETECTION = "reading", "detection"
+
+# Refusal codes of invoices.formats.detect -> rule ids of the findings. Parser refusals
+# ("xml_<reason>") become READ-XML-<REASON>.
+_RULES = {
+    "too_large": "READ-SIZE",
+    "empty": "READ-EMPTY",
+    "not_xml_or_pdf": "READ-NOT-XML-OR-PDF",
+    "pdf_unreadable": "READ-PDF",
+    "pdf_without_invoice": "READ-PDF-NO-XML",
+    "zugferd1": "DETECT-ZUGFERD1",
+    "unexpected_root": "DETECT-FORMAT",
 }
 
 
-@dataclass
-class ReadDocument:
-    """The invoice XML, parsed, and where it came from."""
-
-    xml: bytes  # the invoice XML itself (extracted from the PDF for a Factur-X)
-    root: etree._Element
-    container: str  # "xml" or "pdf"
-    embedded_name: str | None = None  # the XML's name inside the PDF
-
-
-def refusal(rule: str, message_fr: str, message_en: str, location: str = "") -> Finding:
+def refusal(refused: UnsupportedDocument, stage: str) -> Finding:
+    """The fatal finding for a document the formats package refused."""
+    if refused.code.startswith("xml_"):
+        rule = "READ-XML-" + refused.code.removeprefix("xml_").upper().replace("_", "-")
+    else:
+        rule = _RULES[refused.code]
     return Finding(
         rule=rule,
         severity=Severity.FATAL,
-        message_fr=message_fr,
-        message_en=message_en,
-        location=location,
-        stage=STAGE,
-    )
-
-
-def too_large(size: int) -> Finding:
-    return refusal(
-        "READ-SIZE",
-        f"Le fichier fait {size} octets, au-delà de la limite de {MAX_FILE_BYTES} octets "
-        "(120 Mo, pièces jointes comprises) : allégez les pièces jointes ou déposez-les à part.",
-        f"The file is {size} bytes, above the {MAX_FILE_BYTES} bytes limit (120 MB).",
+        message_fr=refused.message,
+        message_en=refused.message_en,
+        location="/" if stage == DETECTION else "",
+        stage=stage,
     )
 
 
 def read_file(path: Path) -> tuple[bytes | None, list[Finding]]:
     """The file's bytes, or a finding when it is too large: measured before being read."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return None, [too_large(size)]
+    try:
+        check_size(path.stat().st_size, path.name)
+    except UnsupportedDocument as refused:
+        return None, [refusal(refused, READING)]
     return path.read_bytes(), []
 
 
-def read(data: bytes) -> tuple[ReadDocument | None, list[Finding]]:
-    """Reads an invoice: XML bytes, or a PDF carrying its XML (Factur-X)."""
-    if len(data) > MAX_FILE_BYTES:
-        return None, [too_large(len(data))]
-    if data.lstrip()[:5] == b"%PDF-":
-        xml, name, findings = _xml_from_pdf(data)
-        if xml is None:
-            return None, findings
-        root, findings = parse_xml(xml)
-        if root is None:
-            return None, findings
-        return ReadDocument(xml=xml, root=root, container="pdf", embedded_name=name), []
-    root, findings = parse_xml(data)
-    if root is None:
-        return None, findings
-    return ReadDocument(xml=data, root=root, container="xml"), []
-
-
-def parse_xml(data: bytes) -> tuple[etree._Element | None, list[Finding]]:
+def read(data: bytes, filename: str | None = None) -> tuple[Document | None, list[Finding]]:
+    """Reads an invoice safely: XML bytes, or a PDF carrying its XML (Factur-X)."""
     try:
-        return xmlsafe.parse(data, max_bytes=MAX_XML_BYTES), []
-    except xmlsafe.UnsafeXmlError as exc:
-        return None, [
-            refusal(
-                f"READ-XML-{exc.code.upper().replace('_', '-')}",
-                str(exc),
-                _XML_REFUSALS.get(exc.code, "The XML document was refused."),
-            )
-        ]
+        return open_document(data, filename), []
+    except UnsupportedDocument as refused:
+        return None, [refusal(refused, READING)]
 
 
-def _xml_from_pdf(data: bytes) -> tuple[bytes | None, str | None, list[Finding]]:
+def detect(document: Document) -> tuple[Detected | None, list[Finding]]:
+    """The syntax and profile of a read document, or a finding when it is no invoice."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        embedded = {item.name.lower(): item for item in reader.attachment_list}
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        return (
-            None,
-            None,
-            [
-                refusal(
-                    "READ-PDF",
-                    f"Le PDF est illisible ({exc}) : régénérez-le avec votre logiciel de "
-                    "facturation.",
-                    f"The PDF cannot be read ({exc}).",
-                )
-            ],
-        )
-    for name in EMBEDDED_INVOICE_NAMES:
-        item = embedded.get(name)
-        if item is None:
-            continue
-        declared = item.size
-        if declared is not None and declared > MAX_XML_BYTES:
-            return None, item.name, [too_large(declared)]
-        content = item.content
-        if len(content) > MAX_XML_BYTES:
-            return None, item.name, [too_large(len(content))]
-        return content, item.name, []
-    found = ", ".join(sorted(embedded)) or "aucun"
-    return (
-        None,
-        None,
-        [
-            refusal(
-                "READ-PDF-NO-XML",
-                "Ce PDF ne contient pas de facture structurée : un Factur-X embarque son XML "
-                f"sous le nom factur-x.xml (fichiers joints trouvés : {found}). Déposez une "
-                "facture Factur-X, UBL ou CII, ou saisissez la facture sur le portail.",
-                "This PDF carries no structured invoice: a Factur-X embeds its XML as "
-                f"factur-x.xml (embedded files found: {found}).",
-            )
-        ],
-    )
+        return classify(document), []
+    except UnsupportedDocument as refused:
+        return None, [refusal(refused, DETECTION)]

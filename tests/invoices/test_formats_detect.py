@@ -10,7 +10,7 @@ from invoices.formats.detect import classify_guideline
     ("name", "profile", "standard"),
     [
         ("MINIMUM_Rechnung_fx.pdf", "MINIMUM", "Factur-X"),
-        ("BASIC-WL_Einfach_fx.pdf", "BASICWL", "Factur-X"),
+        ("BASIC-WL_Einfach_fx.pdf", "BASIC WL", "Factur-X"),
         ("BASIC_Einfach_fx.pdf", "BASIC", "Factur-X"),
         ("EN16931_Einfach_fx.pdf", "EN16931", "Factur-X / EN 16931"),
         ("EXTENDED_Warenrechnung_fx.pdf", "EXTENDED", "Factur-X"),
@@ -44,14 +44,26 @@ def test_french_facturx_whose_xml_starts_with_a_bom_is_read(testdata_dir):
 
 def test_ubl_and_cii_report_their_customization_id(testdata_dir):
     ubl = detect((testdata_dir / "en16931/ubl/testfiles/CreditNote-Max_content.xml").read_bytes())
-    assert ubl.syntax == "ubl"
+    assert (ubl.syntax, ubl.root_name) == ("ubl", "CreditNote")
     assert (
-        ubl.profile == "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+        ubl.specification_id
+        == "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
     )
-    assert (ubl.level, ubl.standard) == ("EN16931", "Peppol BIS Billing 3.0")
+    assert (ubl.profile, ubl.standard) == ("EN16931", "Peppol BIS Billing 3.0")
     cii = detect((testdata_dir / "en16931/cii/CII_example1.xml").read_bytes())
-    assert (cii.syntax, cii.profile, cii.level) == ("cii", "urn:cen.eu:en16931:2017", "EN16931")
+    assert (cii.syntax, cii.profile) == ("cii", "EN16931")
+    assert cii.specification_id == "urn:cen.eu:en16931:2017"
     assert cii.pdf is None
+
+
+def test_bare_facturx_xml_below_en16931_is_a_facturx_not_a_plain_cii(testdata_dir):
+    folder = testdata_dir / "facturx" / "ferd-1.08"
+    basic_wl = detect((folder / "BASIC-WL_Einfach.xml").read_bytes())
+    assert (basic_wl.syntax, basic_wl.profile, basic_wl.pdf) == ("facturx", "BASIC WL", None)
+    # At EN16931 level the XML alone cannot be told from a plain CII invoice.
+    assert detect((folder / "EN16931_Einfach.xml").read_bytes()).syntax == "cii"
+    xrechnung = detect((folder / "XRECHNUNG_Einfach.xml").read_bytes())
+    assert (xrechnung.syntax, xrechnung.profile) == ("cii", "XRECHNUNG")
 
 
 def test_zugferd_2_guideline_ids_are_reported_as_zugferd():
@@ -59,8 +71,19 @@ def test_zugferd_2_guideline_ids_are_reported_as_zugferd():
         "EXTENDED",
         "ZUGFeRD 2.0",
     )
-    assert classify_guideline("urn:zugferd.de:2p0:basicwl") == ("BASICWL", "ZUGFeRD 2.0")
+    assert classify_guideline("urn:zugferd.de:2p0:basicwl") == ("BASIC WL", "ZUGFeRD 2.0")
     assert classify_guideline("urn:example:unknown") == (None, None)
+
+
+def test_guideline_ids_not_in_the_table_are_named_by_their_last_part():
+    assert classify_guideline("urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p1:extended") == (
+        "EXTENDED",
+        "ZUGFeRD",
+    )
+    assert classify_guideline("urn:cen.eu:en16931:2017#compliant#urn:example:cius") == (
+        "EN16931",
+        "EN 16931 (CIUS)",
+    )
 
 
 def test_zugferd_1_pdf_is_refused(testdata_dir):

@@ -2,7 +2,16 @@
 
 import pytest
 
-from invoices.validation import detection, schematron, validate
+from invoices.formats.detect import (
+    BASIC,
+    BASIC_WL,
+    EN16931,
+    EXTENDED,
+    EXTENDED_CTC_FR,
+    MINIMUM,
+    XRECHNUNG,
+)
+from invoices.validation import schematron, validate
 from invoices.validation.codelists import official_code_lists
 
 # The plain CII examples the Factur-X EN16931 profile restrictions would refuse (guideline
@@ -41,23 +50,23 @@ def test_plain_cii_is_judged_by_en16931_not_by_facturx(testdata_dir, name):
     report = validate(data, filename=name, recipient_check=False)
 
     assert (report.format, report.valid, report.findings) == ("cii", True, [])
-    as_facturx = schematron.run(f"FACTURX-{detection.EN16931}", data)
+    as_facturx = schematron.run(schematron.FACTURX_EN16931, data)
     assert any(f.is_fatal and f.rule.startswith("FX-SCH-A-") for f in as_facturx)
 
 
 FACTURX_EXPECTED = {
-    "ferd-1.08/MINIMUM_Rechnung_fx.pdf": detection.MINIMUM,
-    "ferd-1.08/BASIC-WL_Einfach_fx.pdf": detection.BASIC_WL,
-    "ferd-1.08/BASIC_Einfach_fx.pdf": detection.BASIC,
-    "ferd-1.08/BASIC_Rechnungskorrektur_fx.pdf": detection.BASIC,
-    "ferd-1.08/EN16931_Einfach_fx.pdf": detection.EN16931,
-    "ferd-1.08/EN16931_Elektron_Anlage_XML_fx.pdf": detection.EN16931,
-    "ferd-1.08/EN16931_Gutschrift_fx.pdf": detection.EN16931,
-    "ferd-1.08/EN16931_Rabatte_fx.pdf": detection.EN16931,
-    "ferd-1.08/EXTENDED_Fremdwaehrung_fx.pdf": detection.EXTENDED,
-    "ferd-1.08/EXTENDED_Warenrechnung_fx.pdf": detection.EXTENDED,
-    "other/akretion_invoice_EN16931_fr.pdf": detection.EN16931,  # its XML starts with a BOM
-    "other/mustang_validAvoir_FR_type380_BASICWL.pdf": detection.BASIC_WL,
+    "ferd-1.08/MINIMUM_Rechnung_fx.pdf": MINIMUM,
+    "ferd-1.08/BASIC-WL_Einfach_fx.pdf": BASIC_WL,
+    "ferd-1.08/BASIC_Einfach_fx.pdf": BASIC,
+    "ferd-1.08/BASIC_Rechnungskorrektur_fx.pdf": BASIC,
+    "ferd-1.08/EN16931_Einfach_fx.pdf": EN16931,
+    "ferd-1.08/EN16931_Elektron_Anlage_XML_fx.pdf": EN16931,
+    "ferd-1.08/EN16931_Gutschrift_fx.pdf": EN16931,
+    "ferd-1.08/EN16931_Rabatte_fx.pdf": EN16931,
+    "ferd-1.08/EXTENDED_Fremdwaehrung_fx.pdf": EXTENDED,
+    "ferd-1.08/EXTENDED_Warenrechnung_fx.pdf": EXTENDED,
+    "other/akretion_invoice_EN16931_fr.pdf": EN16931,  # its XML starts with a BOM
+    "other/mustang_validAvoir_FR_type380_BASICWL.pdf": BASIC_WL,
 }
 
 
@@ -82,7 +91,7 @@ def test_facturx_xml_alone_is_judged_by_its_profile(testdata_dir):
 
     report = validate(xml, recipient_check=False)
 
-    assert (report.format, report.profile, report.valid) == ("facturx", detection.BASIC_WL, True)
+    assert (report.format, report.profile, report.valid) == ("facturx", BASIC_WL, True)
 
 
 def test_xrechnung_pdf_is_judged_by_en16931_and_breaks_cii_sr_465(testdata_dir):
@@ -92,7 +101,7 @@ def test_xrechnung_pdf_is_judged_by_en16931_and_breaks_cii_sr_465(testdata_dir):
 
     report = validate(pdf, recipient_check=False)
 
-    assert (report.format, report.profile) == ("facturx", detection.XRECHNUNG)
+    assert (report.format, report.profile) == ("facturx", XRECHNUNG)
     assert [(f.rule, f.severity) for f in report.findings] == [("CII-SR-465", "fatal")]
     assert "ApplicableHeaderTradeAgreement" in report.findings[0].location
 
@@ -125,3 +134,30 @@ def test_the_official_code_lists_are_read_from_the_stylesheet():
     assert {"380", "381", "389"} <= lists["BR-CL-01"].codes
     assert "VATEX-EU-132-1A" in lists["BR-CL-22"].codes
     assert lists["BR-CL-24"].codes >= {"application/pdf", "text/csv"}
+
+
+def test_extended_ctc_fr_is_judged_by_its_own_schema_and_stylesheet(testdata_dir):
+    xml = (testdata_dir / "facturx" / "ferd-1.08" / "EXTENDED_Warenrechnung.xml").read_bytes()
+    as_ctc_fr = xml.replace(
+        b"#conformant#urn:factur-x.eu:1p0:extended",
+        b"#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr",
+    )
+    assert as_ctc_fr != xml
+
+    extended = validate(xml, recipient_check=False)
+    report = validate(as_ctc_fr, recipient_check=False)
+
+    assert (extended.profile, extended.findings) == (EXTENDED, [])
+    assert (report.format, report.profile, report.valid) == ("facturx", EXTENDED_CTC_FR, True)
+    # The French stylesheet warns about what EN 16931 does not carry; EXTENDED's does not.
+    assert {f.rule for f in report.findings} >= {"CII-SR-002", "CII-SR-154"}
+    assert {f.severity for f in report.findings} == {"warning"}
+
+
+def test_refusals_name_the_received_file(testdata_dir):
+    pdf = (testdata_dir / "facturx" / "other" / "mustang_zugferd1_basic_invoice.pdf").read_bytes()
+
+    report = validate(pdf, filename="ancienne.pdf", recipient_check=False)
+
+    assert "« ancienne.pdf »" in report.findings[0].message_fr
+    assert "'ancienne.pdf'" in report.findings[0].message_en

@@ -7,8 +7,8 @@ import pytest
 
 from chorus.enums import EngagementStatus
 from invoices import canonical as c
-from invoices.formats import write_cii, write_ubl
-from invoices.validation import detection, platform_rules, validate
+from invoices.formats import detect, write_cii, write_ubl
+from invoices.validation import platform_rules, validate
 from tests.chorus.factories import (
     EngagementJuridiqueFactory,
     PublicStructureFactory,
@@ -19,8 +19,9 @@ from tests.invoices.factories import french_invoice, stored_invoice
 
 pytestmark = pytest.mark.django_db
 
-UBL = detection.Detected("ubl", detection.EN16931, "Invoice")
-CII = detection.Detected("cii", detection.EN16931, "CrossIndustryInvoice")
+# What the rules are told about the received document: only its syntax matters to them.
+UBL = detect(write_ubl(french_invoice()))
+CII = detect(write_cii(french_invoice()))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Stage a: hostile or oversized documents are refused early, with a clear finding."""
 
+import importlib
 import io
 import tracemalloc
 
@@ -8,7 +9,7 @@ from pypdf import PdfWriter
 from pypdf.generic import NumberObject
 
 from invoices import xmlsafe
-from invoices.validation import reading, validate, validate_path
+from invoices.validation import validate, validate_path
 
 XXE_FILE = b"""<?xml version="1.0"?>
 <!DOCTYPE Invoice [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
@@ -92,7 +93,8 @@ def test_an_oversized_file_is_refused_without_being_read(tmp_path):
 
 
 def test_oversized_bytes_are_refused(monkeypatch):
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1000)
+    detect_module = importlib.import_module("invoices.formats.detect")
+    monkeypatch.setattr(detect_module, "MAX_FILE_BYTES", 1000)
 
     report = validate(b"<Invoice>" + b" " * 2000 + b"</Invoice>", recipient_check=False)
 
@@ -125,3 +127,15 @@ def test_an_unknown_document_is_refused_by_detection():
     assert report.format is None
     assert [f.rule for f in report.findings] == ["DETECT-FORMAT"]
     assert report.stages_run == ["reading", "detection"]
+
+
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [(b"PK\x03\x04 zip bytes", "READ-NOT-XML-OR-PDF"), (b" \n", "READ-EMPTY")],
+)
+def test_neither_xml_nor_pdf_is_refused_when_reading(data, rule):
+    report = validate(data, filename="facture.bin", recipient_check=False)
+
+    assert [f.rule for f in report.findings] == [rule]
+    assert "« facture.bin »" in report.findings[0].message_fr
+    assert report.stages_run == ["reading"]
