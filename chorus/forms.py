@@ -1,7 +1,7 @@
 """Form bases rendering with the DSFR: labels, hints and errors tied to their field."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
@@ -16,8 +16,14 @@ class DsfrModelForm(forms.ModelForm):
             dsfr_input_class_attr(visible)
 
 
-class LoginForm(AuthenticationForm, DsfrBaseForm):
-    pass
+class LoginForm(DsfrBaseForm, AuthenticationForm):
+    """Sign-in with an e-mail address.
+
+    The DSFR base comes first so that its set-up, which binds the fields, runs after
+    AuthenticationForm has labelled the login field from User.email ("Adresse e-mail").
+    """
+
+    username = UsernameField(widget=forms.EmailInput(attrs={"autofocus": True}))
 
 
 __all__ = ["DsfrBaseForm", "DsfrModelForm", "LoginForm"]

@@ -3,7 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from suppliers.forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from chorus.forms import LoginForm
+from suppliers.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),

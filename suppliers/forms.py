@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from chorus import identifiers
 from chorus.enums import Role
 from chorus.forms import DsfrBaseForm, DsfrModelForm
-from chorus.forms import LoginForm as BaseLoginForm
 from chorus.models import Membership, Structure, User
 
 french_postcode = RegexValidator(
@@ -211,14 +210,6 @@ class BankAccountForm(DsfrBaseForm):
 
     def clean_bic(self):
         return identifiers.normalise_bic(self.cleaned_data["bic"])
-
-
-class LoginForm(BaseLoginForm):
-    # Labelled here: the DSFR base binds the fields before Django would label this one.
-    username = auth_forms.UsernameField(
-        label=_("Adresse e-mail"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm, DsfrBaseForm):
