@@ -4,7 +4,7 @@ Apps add their operations here (e.g. `path("cpro/factures/v1/", include("invoice
 above the last route, which answers any other /api/ or /cpro/ path with a JSON 404.
 """
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from chorus.api import errors, views
@@ -40,5 +40,6 @@ urlpatterns = [
         views.ConsulterServiceView.as_view(),
         name="cpro_consulter_service",
     ),
+    path("", include("invoices.api.urls")),
     re_path(r"^(?:api|cpro)/", errors.path_not_found),
 ]

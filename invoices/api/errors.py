@@ -1,0 +1,165 @@
+"""Coded messages of the invoice (GCU_MSG_10_xxx) and flow / transverse (GCU_MSG_50_xxx)
+operations, in the envelope of `chorus.api.errors`.
+
+Parameter errors of a deposit (bad base64, unknown syntax, empty or oversized file, bad file
+name) are answered at once and create no flow: nothing was received that could be processed.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from chorus.api.errors import CproError, Message
+
+# 10: invoices (factures).
+INVOICE_NOT_FOUND = Message(
+    "GCU_MSG_10_001",
+    404,
+    _(
+        "Aucune facture d'identifiant {invoice_id} ne vous est accessible : vérifiez "
+        "l'identifiant avec factures/v1/rechercher/fournisseur (factures émises) ou "
+        "factures/v1/rechercher/recipiendaire (factures reçues)."
+    ),
+)
+RECIPIENT_UNKNOWN = Message(
+    "GCU_MSG_10_002",
+    400,
+    _(
+        "destinataire.codeDestinataire « {code} » n'est pas le SIRET d'une structure publique "
+        "de l'annuaire : vérifiez-le avec structures/v1/rechercher."
+    ),
+)
+SUPPLIER_NOT_CALLER = Message(
+    "GCU_MSG_10_003",
+    403,
+    _(
+        "fournisseur.idFournisseur {supplier_id} n'est pas la structure de votre compte "
+        "technique : un compte technique ne dépose que pour sa structure (idStructureCPP "
+        "{structure_id}). Omettez idFournisseur ou donnez {structure_id}."
+    ),
+)
+BANK_ACCOUNT_REQUIRED = Message(
+    "GCU_MSG_10_004",
+    400,
+    _(
+        "Un paiement par virement exige vos coordonnées bancaires : donnez dans "
+        "fournisseur.codeCoordonneesBancairesFournisseur l'identifiant d'un compte bancaire "
+        "actif de votre structure ({available})."
+    ),
+)
+BANK_ACCOUNT_NOT_FOUND = Message(
+    "GCU_MSG_10_005",
+    400,
+    _(
+        "fournisseur.codeCoordonneesBancairesFournisseur {bank_account_id} n'est pas un compte "
+        "bancaire actif de votre structure : utilisez l'un de ceux-ci : {available}."
+    ),
+)
+ATTACHMENT_NOT_FOUND = Message(
+    "GCU_MSG_10_006",
+    400,
+    _(
+        "{field} {attachment_id} ne désigne aucune pièce jointe déposée par votre structure : "
+        "déposez le fichier avec transverses/v1/ajouter/fichier et donnez le pieceJointeId "
+        "qu'il renvoie."
+    ),
+)
+ATTACHMENT_MIME_REFUSED = Message(
+    "GCU_MSG_10_007",
+    400,
+    _(
+        "La pièce jointe « {name} » (type {mime_type}) ne peut pas être intégrée à la facture : "
+        "la norme EN 16931 n'admet que {allowed}. Convertissez-la (en PDF par exemple) puis "
+        "déposez-la à nouveau."
+    ),
+)
+SUBMISSION_INVALID = Message(
+    "GCU_MSG_10_008",
+    400,
+    _("La facture ne peut pas être constituée : {details}"),
+)
+AMOUNTS_MISMATCH = Message(
+    "GCU_MSG_10_009",
+    400,
+    _(
+        "Les montants transmis ne correspondent pas à ceux calculés à partir des lignes "
+        "(quantité × prix unitaire − remise, TVA arrondie au centime par taux) : {details}. "
+        "Corrigez les lignes ou les montants pour qu'ils concordent."
+    ),
+)
+INVOICE_REFUSED = Message(
+    "GCU_MSG_10_010",
+    400,
+    _(
+        "La facture {number} est refusée (flux {flow_number}) : {details} Corrigez-la puis "
+        "soumettez-la à nouveau ; le compte rendu détaillé reste consultable avec "
+        "transverses/v1/consulterCRDetaille."
+    ),
+)
+INVOICE_PENDING = Message(
+    "GCU_MSG_10_011",
+    503,
+    _(
+        "La facture a été reçue (flux {flow_number}) mais son traitement n'est pas terminé : "
+        "renvoyez la même requête dans quelques secondes (elle ne sera pas déposée deux fois) "
+        "ou suivez le flux avec transverses/v1/consulterCRDetaille."
+    ),
+)
+DOWNLOAD_TOO_LARGE = Message(
+    "GCU_MSG_10_012",
+    413,
+    _(
+        "Les fichiers demandés totalisent {size} octets, au-delà de la limite de {limit} "
+        "octets (120 Mo) : demandez moins de factures à la fois, ou sans les pièces jointes "
+        "complémentaires."
+    ),
+)
+
+# 50: flows (flux) and transverse operations.
+FLOW_NOT_FOUND = Message(
+    "GCU_MSG_50_001",
+    404,
+    _(
+        "Aucun flux de numéro « {number} » ne vous est accessible : donnez le numeroFluxDepot "
+        "renvoyé par factures/v1/deposer/flux à l'un des comptes de votre structure."
+    ),
+)
+BASE64_INVALID = Message(
+    "GCU_MSG_50_002",
+    400,
+    _(
+        "{field} n'est pas un contenu base64 valide : encodez le fichier en base64 standard "
+        "(alphabet A-Z a-z 0-9 + /, complété par =), sans préfixe « data: »."
+    ),
+)
+FILE_EMPTY = Message(
+    "GCU_MSG_50_003",
+    400,
+    _("{field} est vide : envoyez le contenu du fichier, encodé en base64."),
+)
+FILE_TOO_LARGE = Message(
+    "GCU_MSG_50_004",
+    413,
+    _("{field} fait {size} octets, au-delà de la limite de {limit} octets : {advice}"),
+)
+SYNTAX_UNKNOWN = Message(
+    "GCU_MSG_50_005",
+    400,
+    _("syntaxeFlux « {value} » n'est pas une syntaxe acceptée : utilisez {accepted}."),
+)
+FILENAME_INVALID = Message(
+    "GCU_MSG_50_006",
+    400,
+    _("{field} « {name} » est refusé : {reason}"),
+)
+
+
+class CproFieldsError(CproError):
+    """A coded error that also lists its findings field by field (`erreurs`)."""
+
+    def __init__(self, message: Message, *, erreurs: list[dict], **params: Any):
+        super().__init__(message, **params)
+        self.erreurs = erreurs
+
+    def body(self) -> dict:
+        return {**super().body(), "erreurs": self.erreurs}

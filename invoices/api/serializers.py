@@ -1,0 +1,829 @@
+"""Inputs and outputs of the invoice and transverse operations, with Chorus Pro field names.
+
+Input serializers check shapes and types (GCU_MSG_04_002 field by field); the checks that
+have their own coded message (base64, syntax, file name and size) raise it from `validate`.
+Amounts are answered as JSON numbers, dates as AAAA-MM-JJ, date-times in ISO 8601.
+"""
+
+import base64
+import binascii
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from chorus.api.envelope import (
+    CproResponseSerializer,
+    PaginatedRequestSerializer,
+    PaginatedResponseSerializer,
+    PaginationSerializer,
+)
+from invoices.api import errors
+from invoices.api.services import DOWNLOAD_FORMATS
+from invoices.api.submission import CADRE_SUPPORTED, PAYMENT_MEANS, TYPE_CODES, TYPES_TVA
+from invoices.enums import DepositChannel, FlowStatus, FlowSyntax, InvoiceStatus
+from invoices.validation.platform_rules import (
+    ALLOWED_ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_NAME_MAX_LENGTH,
+)
+
+FILENAME_MAX_LENGTH = 200
+ARCHIVE_EXTENSIONS = (".zip", ".tar.gz", ".tgz")
+# The file extensions each declared syntax admits, besides an archive of several invoices.
+EXTENSIONS_OF_SYNTAX = {
+    FlowSyntax.UBL: (".xml",),
+    FlowSyntax.CII: (".xml",),
+    FlowSyntax.FACTURX: (".pdf",),
+    FlowSyntax.PDF: (".pdf",),
+}
+# Dates are AAAA-MM-JJ; some clients send a date-time, whose date is taken.
+DATE_FORMATS = ["iso-8601", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+def choice(values: list[str], **kwargs) -> serializers.ChoiceField:
+    """A choice field whose error lists the accepted values."""
+    return serializers.ChoiceField(
+        choices=values,
+        error_messages={
+            "invalid_choice": _("« {input} » n'est pas une valeur admise : utilisez %(values)s.")
+            % {"values": ", ".join(values)}
+        },
+        **kwargs,
+    )
+
+
+def code_out(values: list[str], **kwargs) -> serializers.CharField:
+    """A code answered, its values listed in the documentation."""
+    return serializers.CharField(
+        help_text=_("Valeurs : %(values)s.") % {"values": ", ".join(values)}, **kwargs
+    )
+
+
+def optional_text(max_length: int, **kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=max_length, **kwargs
+    )
+
+
+def date_field(**kwargs) -> serializers.DateField:
+    return serializers.DateField(input_formats=DATE_FORMATS, **kwargs)
+
+
+def amount_in(**kwargs) -> serializers.DecimalField:
+    """An amount or quantity sent: up to 19 digits, 6 of them decimals, "." as separator."""
+    return serializers.DecimalField(max_digits=19, decimal_places=6, **kwargs)
+
+
+def amount_out(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=19, decimal_places=2, coerce_to_string=False, allow_null=True, **kwargs
+    )
+
+
+def decode_base64(value: str, *, field: str, limit: int, advice: str) -> bytes:
+    """The bytes of a base64 field, refused with a coded message when empty, invalid or
+    over `limit` (checked on the encoded length first, so nothing oversized is decoded)."""
+    compact = "".join(value.split())  # line breaks of MIME-style encoders are harmless
+    if not compact:
+        raise errors.CproError(errors.FILE_EMPTY, field=field)
+    estimated = len(compact) // 4 * 3
+    if estimated - 2 > limit:
+        raise errors.CproError(
+            errors.FILE_TOO_LARGE, field=field, size=estimated, limit=limit, advice=advice
+        )
+    try:
+        data = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise errors.CproError(errors.BASE64_INVALID, field=field) from None
+    if not data:
+        raise errors.CproError(errors.FILE_EMPTY, field=field)
+    if len(data) > limit:
+        raise errors.CproError(
+            errors.FILE_TOO_LARGE, field=field, size=len(data), limit=limit, advice=advice
+        )
+    return data
+
+
+class TextListField(serializers.ListField):
+    """A list of strings that also accepts a single string (clients send either)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [data] if data.strip() else []
+        return super().to_internal_value(data)
+
+
+# --- deposerFluxFacture ---------------------------------------------------------------------
+
+
+@extend_schema_field(serializers.ChoiceField(choices=FlowSyntax.values))
+class SyntaxeFluxField(serializers.CharField):
+    """Checked with its own coded message (GCU_MSG_50_005) listing the accepted syntaxes."""
+
+
+def check_syntax(value: str) -> str:
+    if value not in FlowSyntax.values:
+        accepted = ", ".join(f"{syntax.value} ({syntax.label})" for syntax in FlowSyntax)
+        raise errors.CproError(errors.SYNTAX_UNKNOWN, value=value, accepted=accepted)
+    return value
+
+
+class DeposerFluxRequestSerializer(serializers.Serializer):
+    fichierFlux = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_(
+            "Le fichier encodé en base64 : une facture (XML ou PDF Factur-X) ou une archive "
+            ".zip / .tar.gz de factures."
+        ),
+    )
+    nomFichier = serializers.CharField(
+        help_text=_(
+            "Nom du fichier, %(max)s caractères au plus, avec l'extension de sa syntaxe "
+            "(.xml pour UBL et CII, .pdf pour Factur-X) ou .zip, .tar.gz pour un lot."
+        )
+        % {"max": FILENAME_MAX_LENGTH}
+    )
+    syntaxeFlux = SyntaxeFluxField(help_text=_("Syntaxe des factures du fichier."))
+    avecSignature = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Accepté pour compatibilité ; une signature n'est pas vérifiée."),
+    )
+    idUtilisateurCourant = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Accepté pour compatibilité, ignoré.")
+    )
+
+    def validate(self, attrs):
+        syntax = check_syntax(attrs["syntaxeFlux"])
+        name = attrs["nomFichier"].strip()
+        if len(name) > FILENAME_MAX_LENGTH:
+            raise errors.CproError(
+                errors.FILENAME_INVALID,
+                field="nomFichier",
+                name=name[:40] + "…",
+                reason=_("il fait %(length)s caractères : raccourcissez-le à %(max)s au plus.")
+                % {"length": len(name), "max": FILENAME_MAX_LENGTH},
+            )
+        extensions = EXTENSIONS_OF_SYNTAX[syntax] + ARCHIVE_EXTENSIONS
+        if not name.lower().endswith(extensions):
+            raise errors.CproError(
+                errors.FILENAME_INVALID,
+                field="nomFichier",
+                name=name,
+                reason=_(
+                    "pour la syntaxe %(syntax)s, il doit finir par %(extensions)s : "
+                    "corrigez l'extension ou la syntaxe déclarée."
+                )
+                % {"syntax": syntax, "extensions": ", ".join(extensions)},
+            )
+        attrs["nomFichier"] = name
+        attrs["contenu"] = decode_base64(
+            attrs.pop("fichierFlux"),
+            field="fichierFlux",
+            limit=settings.FLOW_MAX_BYTES,
+            advice=_("découpez le lot en plusieurs dépôts."),
+        )
+        return attrs
+
+
+class DeposerFluxResponseSerializer(CproResponseSerializer):
+    numeroFluxDepot = serializers.CharField(
+        help_text=_("Numéro du dépôt, à donner à transverses/v1/consulterCRDetaille.")
+    )
+    dateDepot = serializers.DateField()
+    syntaxeFlux = serializers.CharField()
+
+
+# --- soumettreFacture -----------------------------------------------------------------------
+
+
+class SoumettreDestinataireSerializer(serializers.Serializer):
+    codeDestinataire = serializers.CharField(
+        max_length=80, help_text=_("SIRET de la structure publique destinataire.")
+    )
+    codeServiceExecutant = optional_text(100, help_text=_("Code du service destinataire (BT-10)."))
+
+
+class SoumettreFournisseurSerializer(serializers.Serializer):
+    idFournisseur = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("idStructureCPP de votre structure ; toute autre valeur est refusée."),
+    )
+    idServiceFournisseur = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Accepté pour compatibilité, ignoré.")
+    )
+    codeCoordonneesBancairesFournisseur = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("Identifiant d'un compte bancaire de votre structure (virement)."),
+    )
+
+
+class SoumettreCadreSerializer(serializers.Serializer):
+    codeCadreFacturation = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=80,
+        help_text=_("%(code)s (par défaut) : seul cadre disponible.") % {"code": CADRE_SUPPORTED},
+    )
+    codeServiceValideur = optional_text(100)
+    codeStructureValideur = optional_text(80)
+
+
+class SoumettreReferencesSerializer(serializers.Serializer):
+    deviseFacture = optional_text(3, help_text=_("Code ISO 4217, EUR par défaut."))
+    typeFacture = choice(list(TYPE_CODES), required=False, allow_null=True)
+    typeTva = choice(TYPES_TVA, required=False, allow_null=True, allow_blank=True)
+    motifExonerationTva = optional_text(
+        500, help_text=_("Motif d'exonération, ou code VATEX, pour les lignes à 0 %.")
+    )
+    modePaiement = choice(list(PAYMENT_MEANS), required=False, allow_null=True, allow_blank=True)
+    numeroMarche = optional_text(200, help_text=_("Numéro de marché (BT-12)."))
+    numeroBonCommande = optional_text(
+        200, help_text=_("Numéro d'engagement juridique (BT-13), 50 caractères au plus.")
+    )
+    numeroFactureOrigine = optional_text(200, help_text=_("Facture que corrige un avoir (BT-25)."))
+
+
+class SoumettreLignePosteSerializer(serializers.Serializer):
+    lignePosteNumero = serializers.IntegerField(required=False, allow_null=True)
+    lignePosteReference = optional_text(200, help_text=_("Référence de l'article (BT-155)."))
+    lignePosteDenomination = serializers.CharField(max_length=500)
+    lignePosteQuantite = amount_in()
+    lignePosteUnite = optional_text(
+        50, help_text=_("Code UN/ECE Rec 20 (C62, HUR, DAY…) ou unité usuelle (heure, jour…).")
+    )
+    lignePosteMontantUnitaireHT = amount_in()
+    lignePosteMontantRemiseHT = amount_in(required=False, allow_null=True, min_value=0)
+    lignePosteTauxTva = optional_text(10, help_text=_("TVA20, TVA10, TVA5.5, TVA2.1 ou TVA0."))
+    lignePosteTauxTvaManuel = amount_in(required=False, allow_null=True)
+
+
+class SoumettreLigneTvaSerializer(serializers.Serializer):
+    ligneTvaTaux = optional_text(10)
+    ligneTvaTauxManuel = amount_in(required=False, allow_null=True)
+    ligneTvaMontantBaseHtParTaux = amount_in()
+    ligneTvaMontantTvaParTaux = amount_in()
+
+
+class SoumettreMontantTotalSerializer(serializers.Serializer):
+    montantHtTotal = amount_in()
+    montantTVA = amount_in(required=False, allow_null=True)
+    montantTtcTotal = amount_in()
+    montantRemiseGlobaleTTC = amount_in(required=False, allow_null=True)
+    motifRemiseGlobaleTTC = optional_text(500)
+    montantAPayer = amount_in()
+    acompte = amount_in(
+        required=False, allow_null=True, min_value=0, help_text=_("Montant déjà payé (BT-113).")
+    )
+
+
+class PieceJointePrincipaleSerializer(serializers.Serializer):
+    pieceJointePrincipaleDesignation = optional_text(200)
+    pieceJointePrincipaleId = serializers.IntegerField(
+        help_text=_("pieceJointeId renvoyé par transverses/v1/ajouter/fichier.")
+    )
+
+
+class PieceJointeComplementaireSerializer(serializers.Serializer):
+    pieceJointeComplementaireDesignation = optional_text(200)
+    pieceJointeComplementaireId = serializers.IntegerField(
+        help_text=_("pieceJointeId renvoyé par transverses/v1/ajouter/fichier.")
+    )
+    pieceJointeComplementaireIdLiaison = serializers.IntegerField(required=False, allow_null=True)
+    pieceJointeComplementaireNumeroLigneFacture = serializers.IntegerField(
+        required=False, allow_null=True
+    )
+    pieceJointeComplementaireType = optional_text(50)
+
+
+class SoumettreFactureRequestSerializer(serializers.Serializer):
+    modeDepot = choice(
+        ["SAISIE_API", "DEPOT_PDF_API", "DEPOT_PDF_SIGNE_API"], required=False, allow_null=True
+    )
+    numeroFactureSaisi = serializers.CharField(
+        max_length=200, help_text=_("Numéro de la facture (BT-1).")
+    )
+    dateFacture = date_field()
+    dateEcheancePaiement = date_field(required=False, allow_null=True)
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    commentaire = optional_text(2000)
+    destinataire = SoumettreDestinataireSerializer()
+    fournisseur = SoumettreFournisseurSerializer(required=False, allow_null=True)
+    cadreDeFacturation = SoumettreCadreSerializer(required=False, allow_null=True)
+    references = SoumettreReferencesSerializer(required=False, allow_null=True)
+    lignePoste = SoumettreLignePosteSerializer(many=True, allow_empty=False)
+    ligneTva = SoumettreLigneTvaSerializer(many=True, required=False, allow_null=True)
+    montantTotal = SoumettreMontantTotalSerializer()
+    pieceJointePrincipale = PieceJointePrincipaleSerializer(
+        many=True, required=False, allow_null=True, help_text=_("Un objet ou une liste.")
+    )
+    pieceJointeComplementaire = PieceJointeComplementaireSerializer(
+        many=True, required=False, allow_null=True
+    )
+
+    def to_internal_value(self, data):
+        # Clients send the main attachment as one object or as a list of them.
+        if isinstance(data, dict) and isinstance(data.get("pieceJointePrincipale"), dict):
+            data = {**data, "pieceJointePrincipale": [data["pieceJointePrincipale"]]}
+        return super().to_internal_value(data)
+
+
+class SoumettreFactureResponseSerializer(CproResponseSerializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    numeroFacture = serializers.CharField()
+    dateDepot = serializers.DateField()
+    statutFacture = code_out(InvoiceStatus.values)
+    identifiantStructure = serializers.CharField(
+        help_text=_("Identifiant (SIRET) de votre structure, émettrice de la facture.")
+    )
+    numeroFluxDepot = serializers.CharField()
+
+
+# --- rechercherFactureParFournisseur / ParRecipiendaire -------------------------------------
+
+
+class DestinataireCritereSerializer(serializers.Serializer):
+    idDestinataire = serializers.IntegerField(help_text=_("idStructureCPP du destinataire."))
+    listeIdServiceExecutant = serializers.ListField(
+        child=serializers.IntegerField(), required=False, allow_null=True
+    )
+
+
+class FournisseurCritereSerializer(serializers.Serializer):
+    idFournisseur = serializers.IntegerField(help_text=_("idStructureCPP du fournisseur."))
+    listeIdService = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        allow_null=True,
+        help_text=_("Accepté pour compatibilité, ignoré."),
+    )
+
+
+class InvoiceSearchSerializer(PaginatedRequestSerializer):
+    """The criteria both searches share; empty criteria are ignored."""
+
+    sort_columns = {
+        "identifiantFactureCPP": "pk",
+        "numeroFacture": "number",
+        "dateDepot": "created_at",
+        "dateFacture": "issue_date",
+        "statut": "status",
+        "dateHeureEtatCourant": "status_at",
+        "montantHT": "total_without_vat",
+        "montantTTC": "total_with_vat",
+        "montantAPayer": "amount_due",
+    }
+    default_sort = "created_at"
+    # Spellings of the same criteria seen in clients.
+    aliases = {"montantApayerMin": "montantAPayerMin", "montantApayerMax": "montantAPayerMax"}
+
+    numeroFacture = optional_text(200)
+    statutCourant = TextListField(
+        child=choice(InvoiceStatus.values), required=False, allow_null=True
+    )
+    typeFacture = choice(list(TYPE_CODES), required=False, allow_null=True, allow_blank=True)
+    periodeDateDepotDu = date_field(required=False, allow_null=True)
+    periodeDateDepotAu = date_field(required=False, allow_null=True)
+    periodeDateFactureDu = date_field(required=False, allow_null=True)
+    periodeDateFactureAu = date_field(required=False, allow_null=True)
+    montantHTMin = amount_in(required=False, allow_null=True)
+    montantHTMax = amount_in(required=False, allow_null=True)
+    montantTTCMin = amount_in(required=False, allow_null=True)
+    montantTTCMax = amount_in(required=False, allow_null=True)
+    montantAPayerMin = amount_in(required=False, allow_null=True)
+    montantAPayerMax = amount_in(required=False, allow_null=True)
+    numeroBonCommande = optional_text(200)
+    numeroMarche = optional_text(200)
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = {
+                **{self.aliases.get(key, key): value for key, value in data.items()},
+            }
+        return super().to_internal_value(data)
+
+
+class RechercherFournisseurRequestSerializer(InvoiceSearchSerializer):
+    numeroFluxDepot = optional_text(30)
+    listeDestinataire = DestinataireCritereSerializer(many=True, required=False, allow_null=True)
+    rechercheFactureParFournisseur = PaginationSerializer(
+        required=False, allow_null=True, help_text=_("Autre nom accepté pour « parametres ».")
+    )
+
+
+class RechercherRecipiendaireRequestSerializer(InvoiceSearchSerializer):
+    listeFournisseurs = FournisseurCritereSerializer(many=True, required=False, allow_null=True)
+    idServiceExecutant = serializers.IntegerField(required=False, allow_null=True)
+    listeTypeFacture = TextListField(
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        help_text=_("Valeurs : %(values)s.") % {"values": ", ".join(TYPE_CODES)},
+    )
+    paramRecherche = PaginationSerializer(
+        required=False, allow_null=True, help_text=_("Autre nom accepté pour « parametres ».")
+    )
+
+    def validate_listeTypeFacture(self, values):
+        unknown = [value for value in values or [] if value not in TYPE_CODES]
+        if unknown:
+            raise serializers.ValidationError(
+                _("« %(unknown)s » : utilisez %(values)s.")
+                % {"unknown": ", ".join(unknown), "values": ", ".join(TYPE_CODES)}
+            )
+        return values
+
+
+class FactureListItemSerializer(serializers.Serializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    idFacture = serializers.IntegerField(help_text=_("Même valeur qu'identifiantFactureCPP."))
+    numeroFacture = serializers.CharField()
+    typeFacture = serializers.CharField()
+    statut = code_out(InvoiceStatus.values)
+    dateDepot = serializers.DateField()
+    dateFacture = serializers.DateField()
+    dateHeureEtatCourant = serializers.DateTimeField()
+    devise = serializers.CharField()
+    montantHT = amount_out()
+    montantTTC = amount_out()
+    montantAPayer = amount_out()
+    idFournisseur = serializers.IntegerField()
+    codeFournisseur = serializers.CharField()
+    designationFournisseur = serializers.CharField()
+    idDestinataire = serializers.IntegerField(allow_null=True)
+    codeDestinataire = serializers.CharField()
+    designationDestinataire = serializers.CharField(allow_null=True)
+    idServiceExecutant = serializers.IntegerField(allow_null=True)
+    codeServiceExecutant = serializers.CharField()
+    nomServiceExecutant = serializers.CharField(allow_null=True)
+    numeroBonCommande = serializers.CharField()
+    numeroMarche = serializers.CharField(allow_null=True)
+    numeroFluxDepot = serializers.CharField(allow_null=True)
+    modeDepot = code_out(DepositChannel.values, allow_null=True)
+    taille = serializers.IntegerField(help_text=_("Taille du fichier de la facture, en octets."))
+
+
+class RechercherFacturesResponseSerializer(PaginatedResponseSerializer):
+    listeFactures = FactureListItemSerializer(many=True)
+
+
+# --- consulterFacture -----------------------------------------------------------------------
+
+
+class ConsulterFactureRequestSerializer(serializers.Serializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    codeLangue = optional_text(5, help_text=_("Accepté pour compatibilité."))
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CadreDeFacturationOutSerializer(serializers.Serializer):
+    codeCadreFacturation = serializers.CharField()
+
+
+class DestinataireOutSerializer(serializers.Serializer):
+    idDestinataire = serializers.IntegerField(allow_null=True)
+    codeDestinataire = serializers.CharField(allow_null=True)
+    libelleDestinataire = serializers.CharField(allow_null=True)
+    idServiceExecutant = serializers.IntegerField(allow_null=True)
+    codeServiceExecutant = serializers.CharField(allow_null=True)
+    libelleServiceExecutant = serializers.CharField(allow_null=True)
+    adresseDestinataireDetail = serializers.CharField(allow_null=True)
+    adresseDestinataireCodePostal = serializers.CharField(allow_null=True)
+    adresseDestinataireVille = serializers.CharField(allow_null=True)
+    adresseDestinataireCodePays = serializers.CharField(allow_null=True)
+
+
+class FournisseurOutSerializer(serializers.Serializer):
+    idFournisseur = serializers.IntegerField()
+    codeFournisseur = serializers.CharField(allow_null=True)
+    typeIdentifiantFournisseur = serializers.CharField()
+    designationFournisseur = serializers.CharField(allow_null=True)
+    numeroTvaFournisseur = serializers.CharField(allow_null=True)
+    adresseFournisseurDetail = serializers.CharField(allow_null=True)
+    adresseFournisseurCodePostal = serializers.CharField(allow_null=True)
+    adresseFournisseurVille = serializers.CharField(allow_null=True)
+    adresseFournisseurCodePays = serializers.CharField(allow_null=True)
+    coordBancairesFournisseurCompteBancaire = serializers.CharField(
+        allow_null=True, help_text=_("IBAN du virement demandé.")
+    )
+    coordBancairesBicSwift = serializers.CharField(allow_null=True)
+    coordBancairesFournisseurLibelle = serializers.CharField(allow_null=True)
+
+
+class ReferencesOutSerializer(serializers.Serializer):
+    dateDepot = serializers.DateField()
+    dateFacture = serializers.DateField()
+    dateEcheancePaiement = serializers.DateField(allow_null=True)
+    codeDeviseFacture = serializers.CharField()
+    typeFacture = serializers.CharField()
+    typeTva = serializers.CharField()
+    motifExonerationTva = serializers.CharField(allow_null=True)
+    modePaiement = serializers.CharField(allow_null=True)
+    numeroMarche = serializers.CharField(allow_null=True)
+    numeroBonCommande = serializers.CharField(allow_null=True)
+    numeroFactureOrigine = serializers.CharField(allow_null=True)
+    tailleTotalePiecesJointes = serializers.IntegerField()
+
+
+class LignePosteOutSerializer(serializers.Serializer):
+    lignePosteNumero = serializers.CharField()
+    lignePosteReference = serializers.CharField(allow_null=True)
+    lignePosteDenomination = serializers.CharField()
+    lignePosteQuantite = serializers.DecimalField(
+        max_digits=19, decimal_places=6, coerce_to_string=False, normalize_output=True
+    )
+    lignePosteUniteCode = serializers.CharField()
+    lignePosteMontantUnitaireHT = serializers.DecimalField(
+        max_digits=19, decimal_places=6, coerce_to_string=False, normalize_output=True
+    )
+    lignePosteMontantRemiseHT = amount_out()
+    lignePosteMontantHtApresRemise = amount_out()
+    lignePosteTauxTvaManuel = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        coerce_to_string=False,
+        allow_null=True,
+        normalize_output=True,
+    )
+    lignePosteCategorieTva = serializers.CharField()
+    lignePosteMontantTva = amount_out()
+    lignePosteMontantTtcApresRemise = amount_out()
+
+
+class LignesDePosteOutSerializer(serializers.Serializer):
+    lignePoste = LignePosteOutSerializer(many=True)
+
+
+class LigneTvaOutSerializer(serializers.Serializer):
+    ligneTvaTauxRefCode = serializers.CharField(allow_null=True)
+    ligneTvaTauxManuel = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        coerce_to_string=False,
+        allow_null=True,
+        normalize_output=True,
+    )
+    ligneTvaCategorie = serializers.CharField()
+    ligneTvaMontantBaseHtParTaux = amount_out()
+    ligneTvaMontantTvaParTaux = amount_out()
+
+
+class RecapitulatifDeTvaOutSerializer(serializers.Serializer):
+    ligneTva = LigneTvaOutSerializer(many=True)
+
+
+class MontantTotalOutSerializer(serializers.Serializer):
+    montantHtTotal = amount_out()
+    montantTVA = amount_out()
+    montantTtcTotal = amount_out()
+    acompte = amount_out()
+    montantAPayer = amount_out()
+
+
+class PieceJointeOutSerializer(serializers.Serializer):
+    pieceJointeId = serializers.CharField(help_text=_("Identifiant du document (BT-122)."))
+    pieceJointeDesignation = serializers.CharField(allow_null=True)
+    pieceJointeNom = serializers.CharField(allow_null=True)
+    pieceJointeExtension = serializers.CharField(allow_null=True)
+    pieceJointeTypeMime = serializers.CharField(allow_null=True)
+    pieceJointeTaille = serializers.IntegerField()
+
+
+class ListeDesPiecesJointesOutSerializer(serializers.Serializer):
+    pieceJointe = PieceJointeOutSerializer(many=True)
+
+
+class FactureOutSerializer(serializers.Serializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    numeroFacture = serializers.CharField()
+    statutFacture = code_out(InvoiceStatus.values)
+    modeDepot = code_out(DepositChannel.values, allow_null=True)
+    commentaire = serializers.CharField(allow_null=True)
+    cadreDeFacturation = CadreDeFacturationOutSerializer()
+    destinataire = DestinataireOutSerializer()
+    fournisseur = FournisseurOutSerializer()
+    references = ReferencesOutSerializer()
+    lignesDePoste = LignesDePosteOutSerializer()
+    recapitulatifDeTva = RecapitulatifDeTvaOutSerializer()
+    montantTotal = MontantTotalOutSerializer()
+    listeDesPiecesJointes = ListeDesPiecesJointesOutSerializer()
+
+
+class ConsulterFactureResponseSerializer(CproResponseSerializer):
+    facture = FactureOutSerializer()
+
+
+# --- consulterHistoriqueFacture -------------------------------------------------------------
+
+
+class ConsulterHistoriqueRequestSerializer(PaginatedRequestSerializer):
+    sort_columns = {"histoStatutId": "pk", "histoStatutDatePassage": "at"}
+    default_sort = "at"
+
+    idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture."))
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    paramRechercheHistoStatuts = PaginationSerializer(
+        required=False, allow_null=True, help_text=_("Pagination de l'historique des statuts.")
+    )
+
+
+class HistoStatutSerializer(serializers.Serializer):
+    histoStatutId = serializers.IntegerField(source="pk")
+    histoStatutCode = serializers.CharField(source="target")
+    histoStatutDatePassage = serializers.DateTimeField(source="at")
+    histoStatutCommentaire = serializers.SerializerMethodField()
+    histoStatutUtilisateurNom = serializers.SerializerMethodField()
+    histoStatutUtilisateurPrenom = serializers.SerializerMethodField()
+    histoStatutUtilisateurEmail = serializers.SerializerMethodField()
+    histoStatutUtilisateurTelephone = serializers.SerializerMethodField()
+
+    def get_histoStatutCommentaire(self, change) -> str:
+        return " : ".join(part for part in (change.motive, change.comment) if part)
+
+    def get_histoStatutUtilisateurNom(self, change) -> str:
+        # A platform step or a technical account has a label but no person behind it.
+        return change.actor.last_name if change.actor else change.actor_label
+
+    def get_histoStatutUtilisateurPrenom(self, change) -> str:
+        return change.actor.first_name if change.actor else ""
+
+    def get_histoStatutUtilisateurEmail(self, change) -> str:
+        return change.actor.email if change.actor else ""
+
+    def get_histoStatutUtilisateurTelephone(self, change) -> str:
+        return change.actor.phone if change.actor else ""
+
+
+class HistoriquesDesStatutsSerializer(serializers.Serializer):
+    histoStatut = HistoStatutSerializer(many=True)
+    nbResultatsParPageHistoStatut = serializers.IntegerField()
+    pageCouranteHistoStatut = serializers.IntegerField()
+    pagesHistoStatut = serializers.IntegerField()
+    totalHistoStatut = serializers.IntegerField()
+
+
+class ConsulterHistoriqueResponseSerializer(CproResponseSerializer):
+    idFacture = serializers.IntegerField()
+    numeroFacture = serializers.CharField()
+    statutCourantCode = code_out(InvoiceStatus.values)
+    modeDepot = code_out(DepositChannel.values, allow_null=True)
+    historiquesDesStatuts = HistoriquesDesStatutsSerializer()
+
+
+# --- telechargerGroupeFacture ---------------------------------------------------------------
+
+
+class IdFactureSerializer(serializers.Serializer):
+    idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture."))
+
+
+class OuiNonField(serializers.BooleanField):
+    """OUI / NON, as Chorus Pro writes them, or a JSON boolean."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip().upper() in ("OUI", "NON"):
+            return data.strip().upper() == "OUI"
+        return super().to_internal_value(data)
+
+
+class TelechargerGroupeRequestSerializer(serializers.Serializer):
+    listeFacture = IdFactureSerializer(many=True, allow_empty=False, max_length=500)
+    format = choice(
+        DOWNLOAD_FORMATS,
+        help_text=_(
+            "PDF : le PDF Factur-X ; PIVOT : le XML CII ; ZIP : les deux. Plusieurs factures "
+            "ou des pièces jointes : une archive ZIP."
+        ),
+    )
+    avecPiecesJointesComplementaires = OuiNonField(required=False, default=False)
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idEspace = serializers.IntegerField(required=False, allow_null=True)
+
+
+class TelechargerGroupeResponseSerializer(CproResponseSerializer):
+    fichierResultat = serializers.CharField(help_text=_("Le fichier, encodé en base64."))
+
+
+# --- consulterCR / consulterCRDetaille ------------------------------------------------------
+
+
+class ConsulterCRRequestSerializer(serializers.Serializer):
+    numeroFluxDepot = serializers.CharField(max_length=30)
+    syntaxeFlux = SyntaxeFluxField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("Accepté pour compatibilité : le flux est trouvé par son numéro."),
+    )
+    dateDepot = date_field(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs.get("syntaxeFlux"):
+            check_syntax(attrs["syntaxeFlux"])
+        return attrs
+
+
+class ConsulterCRResponseSerializer(CproResponseSerializer):
+    numeroFluxDepot = serializers.CharField()
+    nomFichierFlux = serializers.CharField()
+    etatCourantFlux = code_out(FlowStatus.values)
+    dateDepotFlux = serializers.DateTimeField()
+    dateHeureEtatCourantFlux = serializers.DateTimeField()
+    fichierCR = serializers.CharField(
+        help_text=_("Le compte rendu d'intégration en PDF, encodé en base64.")
+    )
+
+
+class ConsulterCRDetailleRequestSerializer(ConsulterCRRequestSerializer):
+    pass
+
+
+class ErreurDPSerializer(serializers.Serializer):
+    numeroDP = serializers.CharField(
+        help_text=_("Numéro de la facture refusée (son nom de fichier si elle est illisible).")
+    )
+    identifiantFournisseur = serializers.CharField()
+    identifiantDestinataire = serializers.CharField()
+    libelleErreurDP = serializers.CharField(
+        help_text=_("Ce qui ne va pas, où, et comment le corriger.")
+    )
+
+
+class ErreurTechniqueSerializer(serializers.Serializer):
+    codeErreur = serializers.CharField()
+    libelleErreur = serializers.CharField()
+    natureErreur = serializers.CharField()
+
+
+class ConsulterCRDetailleResponseSerializer(CproResponseSerializer):
+    numeroFluxDepot = serializers.CharField()
+    syntaxeFlux = serializers.CharField(allow_null=True)
+    etatCourantDepotFlux = code_out(FlowStatus.values)
+    dateDepotFlux = serializers.DateTimeField()
+    dateHeureEtatCourantFlux = serializers.DateTimeField()
+    nomFichier = serializers.CharField()
+    listeErreurDP = ErreurDPSerializer(many=True)
+    listeErreurTechnique = ErreurTechniqueSerializer(many=True)
+
+
+# --- ajouterFichierDansSysteme --------------------------------------------------------------
+
+
+class AjouterFichierRequestSerializer(serializers.Serializer):
+    pieceJointeFichier = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text=_("Le fichier encodé en base64.")
+    )
+    pieceJointeNom = serializers.CharField(
+        help_text=_("Nom du fichier, %(max)s caractères au plus extension comprise.")
+        % {"max": ATTACHMENT_NAME_MAX_LENGTH}
+    )
+    pieceJointeTypeMime = serializers.CharField(max_length=100)
+    pieceJointeExtension = serializers.CharField(
+        max_length=10,
+        help_text=_("Extension admise : %(extensions)s.")
+        % {"extensions": ", ".join(sorted(ALLOWED_ATTACHMENT_EXTENSIONS))},
+    )
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        extension = attrs["pieceJointeExtension"].strip().lstrip(".").lower()
+        if extension not in ALLOWED_ATTACHMENT_EXTENSIONS:
+            raise errors.CproError(
+                errors.FILENAME_INVALID,
+                field="pieceJointeExtension",
+                name=extension,
+                reason=_("utilisez une extension admise : %(extensions)s.")
+                % {"extensions": ", ".join(sorted(ALLOWED_ATTACHMENT_EXTENSIONS))},
+            )
+        name = attrs["pieceJointeNom"].strip()
+        if not name.lower().endswith(f".{extension}"):
+            name = f"{name}.{extension}"
+        if len(name) > ATTACHMENT_NAME_MAX_LENGTH:
+            raise errors.CproError(
+                errors.FILENAME_INVALID,
+                field="pieceJointeNom",
+                name=name,
+                reason=_("extension comprise, il fait %(length)s caractères : %(max)s au plus.")
+                % {"length": len(name), "max": ATTACHMENT_NAME_MAX_LENGTH},
+            )
+        attrs["nom"] = name
+        attrs["contenu"] = decode_base64(
+            attrs.pop("pieceJointeFichier"),
+            field="pieceJointeFichier",
+            limit=ATTACHMENT_MAX_BYTES,
+            advice=_("compressez ou découpez la pièce jointe (10 Mo au plus)."),
+        )
+        return attrs
+
+
+class AjouterFichierResponseSerializer(CproResponseSerializer):
+    pieceJointeId = serializers.IntegerField(
+        help_text=_("À donner dans pieceJointePrincipaleId ou pieceJointeComplementaireId.")
+    )

@@ -1,0 +1,196 @@
+"""Stored invoices in the shapes Chorus Pro answers: a search result and a consulted invoice,
+read from the columns and the stored canonical document."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from invoices import canonical as c
+from invoices.api.submission import (
+    EXONERATION,
+    PAYMENT_MEANS,
+    RATE_CODES,
+    SANS_TVA,
+    TAX_POINT_CODES,
+    TVA_SUR_DEBIT,
+    money,
+)
+from invoices.models import Invoice
+from invoices.selectors import invoice_flow
+
+_MODE_OF_MEANS = {code: mode for mode, (code, _label) in PAYMENT_MEANS.items()}
+_REGIME_OF_TAX_POINT = {code: regime for regime, code in TAX_POINT_CODES.items()}
+_CODE_OF_RATE = {rate.normalize(): code for code, rate in RATE_CODES.items()}
+CADRE = "A1_FACTURE_FOURNISSEUR"
+
+
+def type_facture(type_code: str) -> str:
+    if type_code == c.TYPE_PREPAYMENT:
+        return "ACOMPTE"
+    return "AVOIR" if type_code in c.CREDIT_NOTE_TYPE_CODES else "FACTURE"
+
+
+def _type_tva(document: c.Invoice) -> str:
+    categories = {line.vat_category_code for line in document.lines}
+    if categories == {"E"}:
+        return EXONERATION
+    if categories == {"O"}:
+        return SANS_TVA
+    return _REGIME_OF_TAX_POINT.get(document.tax_point_date_code or "", TVA_SUR_DEBIT)
+
+
+def _exemption(document: c.Invoice) -> str | None:
+    return next(
+        (
+            b.exemption_reason or b.exemption_reason_code
+            for b in document.vat_breakdown
+            if b.exemption_reason or b.exemption_reason_code
+        ),
+        None,
+    )
+
+
+def list_item(invoice: Invoice) -> dict:
+    flow = invoice_flow(invoice)
+    return {
+        "identifiantFactureCPP": invoice.pk,
+        "idFacture": invoice.pk,
+        "numeroFacture": invoice.number,
+        "typeFacture": type_facture(invoice.type_code),
+        "statut": invoice.status,
+        "dateDepot": timezone.localdate(invoice.created_at),
+        "dateFacture": invoice.issue_date,
+        "dateHeureEtatCourant": invoice.status_at,
+        "devise": invoice.currency,
+        "montantHT": invoice.total_without_vat,
+        "montantTTC": invoice.total_with_vat,
+        "montantAPayer": invoice.amount_due,
+        "idFournisseur": invoice.supplier_id,
+        "codeFournisseur": invoice.supplier.identifier,
+        "designationFournisseur": invoice.supplier.legal_name,
+        "idDestinataire": invoice.recipient_id,
+        "codeDestinataire": invoice.buyer_identifier,
+        "designationDestinataire": invoice.recipient.legal_name if invoice.recipient else None,
+        "idServiceExecutant": invoice.service_id,
+        "codeServiceExecutant": invoice.buyer_reference,
+        "nomServiceExecutant": invoice.service.name if invoice.service else None,
+        "numeroBonCommande": invoice.order_reference,
+        "numeroMarche": invoice.document.get("contract_reference"),
+        "numeroFluxDepot": flow.number if flow else None,
+        "modeDepot": flow.channel if flow else None,
+        "taille": invoice.received_file.size,
+    }
+
+
+def _line(line: c.Line) -> dict:
+    rate = line.vat_rate
+    vat = money(line.net_amount * rate / 100) if rate and line.vat_category_code == "S" else None
+    return {
+        "lignePosteNumero": line.id,
+        "lignePosteReference": line.item.seller_id,
+        "lignePosteDenomination": line.item.name,
+        "lignePosteQuantite": line.quantity,
+        "lignePosteUniteCode": line.unit_code,
+        "lignePosteMontantUnitaireHT": line.price.net_price,
+        "lignePosteMontantRemiseHT": sum((a.amount for a in line.allowances), Decimal(0)),
+        "lignePosteMontantHtApresRemise": line.net_amount,
+        "lignePosteTauxTvaManuel": rate,
+        "lignePosteCategorieTva": line.vat_category_code,
+        "lignePosteMontantTva": vat or Decimal(0),
+        "lignePosteMontantTtcApresRemise": line.net_amount + (vat or Decimal(0)),
+    }
+
+
+def _vat_line(breakdown: c.VatBreakdown) -> dict:
+    rate = breakdown.rate
+    return {
+        "ligneTvaTauxRefCode": _CODE_OF_RATE.get(rate.normalize()) if rate is not None else None,
+        "ligneTvaTauxManuel": rate,
+        "ligneTvaCategorie": breakdown.category_code,
+        "ligneTvaMontantBaseHtParTaux": breakdown.taxable_amount,
+        "ligneTvaMontantTvaParTaux": breakdown.tax_amount,
+    }
+
+
+def _attachment(attachment: c.Attachment) -> dict:
+    name = attachment.filename
+    return {
+        "pieceJointeId": attachment.id,
+        "pieceJointeDesignation": attachment.description,
+        "pieceJointeNom": name,
+        "pieceJointeExtension": name.rsplit(".", 1)[-1].upper() if name and "." in name else None,
+        "pieceJointeTypeMime": attachment.mime_code,
+        "pieceJointeTaille": attachment.size,
+    }
+
+
+def detail(invoice: Invoice) -> dict:
+    """consulterFacture's `facture`, from the stored canonical document."""
+    document = invoice.canonical
+    flow = invoice_flow(invoice)
+    seller, payment = document.seller, document.payment
+    transfer = payment.credit_transfers[0] if payment and payment.credit_transfers else None
+    recipient, service = invoice.recipient, invoice.service
+    buyer_address = document.buyer.address or c.PostalAddress()
+    seller_address = seller.address or c.PostalAddress()
+    totals = document.totals
+    return {
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statutFacture": invoice.status,
+        "modeDepot": flow.channel if flow else None,
+        "commentaire": "\n".join(note.text for note in document.notes) or None,
+        "cadreDeFacturation": {"codeCadreFacturation": CADRE},
+        "destinataire": {
+            "idDestinataire": recipient.pk if recipient else None,
+            "codeDestinataire": document.buyer_siret,
+            "libelleDestinataire": recipient.legal_name if recipient else document.buyer.name,
+            "idServiceExecutant": service.pk if service else None,
+            "codeServiceExecutant": document.buyer_reference,
+            "libelleServiceExecutant": service.name if service else None,
+            "adresseDestinataireDetail": buyer_address.line1,
+            "adresseDestinataireCodePostal": buyer_address.postal_code,
+            "adresseDestinataireVille": buyer_address.city,
+            "adresseDestinataireCodePays": buyer_address.country_code,
+        },
+        "fournisseur": {
+            "idFournisseur": invoice.supplier_id,
+            "codeFournisseur": document.seller_siret or invoice.supplier.identifier,
+            "typeIdentifiantFournisseur": invoice.supplier.identifier_type,
+            "designationFournisseur": seller.name,
+            "numeroTvaFournisseur": seller.vat_id,
+            "adresseFournisseurDetail": seller_address.line1,
+            "adresseFournisseurCodePostal": seller_address.postal_code,
+            "adresseFournisseurVille": seller_address.city,
+            "adresseFournisseurCodePays": seller_address.country_code,
+            "coordBancairesFournisseurCompteBancaire": transfer.account_id if transfer else None,
+            "coordBancairesBicSwift": transfer.provider_id if transfer else None,
+            "coordBancairesFournisseurLibelle": transfer.account_name if transfer else None,
+        },
+        "references": {
+            "dateDepot": timezone.localdate(invoice.created_at),
+            "dateFacture": document.issue_date,
+            "dateEcheancePaiement": document.due_date,
+            "codeDeviseFacture": document.currency,
+            "typeFacture": type_facture(document.type_code),
+            "typeTva": _type_tva(document),
+            "motifExonerationTva": _exemption(document),
+            "modePaiement": _MODE_OF_MEANS.get(payment.means_code) if payment else None,
+            "numeroMarche": document.contract_reference,
+            "numeroBonCommande": document.purchase_order_reference,
+            "numeroFactureOrigine": next(
+                (p.number for p in document.preceding_invoices if p.number), None
+            ),
+            "tailleTotalePiecesJointes": document.attachments_size,
+        },
+        "lignesDePoste": {"lignePoste": [_line(line) for line in document.lines]},
+        "recapitulatifDeTva": {"ligneTva": [_vat_line(b) for b in document.vat_breakdown]},
+        "montantTotal": {
+            "montantHtTotal": totals.tax_exclusive_amount,
+            "montantTVA": totals.vat_total,
+            "montantTtcTotal": totals.tax_inclusive_amount,
+            "acompte": totals.prepaid_amount,
+            "montantAPayer": totals.amount_due,
+        },
+        "listeDesPiecesJointes": {"pieceJointe": [_attachment(a) for a in document.attachments]},
+    }

@@ -1,0 +1,502 @@
+"""The canonical invoice of a structured submission (soumettreFacture), and its checks.
+
+`invoice_from_submission` turns the Chorus Pro fields into an EN 16931 invoice: the supplier
+is the caller's structure (SIRET, name, address, VAT number), the recipient comes from the
+directory, lines carry their VAT rate code (TVA20...) or a manual rate, and the VAT
+breakdown and totals are computed here with the EN 16931 rounding (each line and each VAT
+amount to the cent). Every problem of the request is collected, each with the field it
+concerns, and refused together (`CproFieldsError`), so the depositor fixes all at once.
+
+`amounts_check` compares the amounts the depositor sent (ligneTva, montantTotal) with
+the computed ones: a difference is refused rather than silently trusting either side.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from chorus.enums import IdentifierType
+from chorus.models import BankAccount, Structure
+from invoices import canonical as c
+from invoices.api import errors
+from invoices.models import AttachmentUpload
+from invoices.validation.codelists import official_code_lists
+
+CENT = Decimal("0.01")
+
+TYPE_CODES = {"FACTURE": c.TYPE_INVOICE, "AVOIR": c.TYPE_CREDIT_NOTE, "ACOMPTE": c.TYPE_PREPAYMENT}
+CADRE_SUPPORTED = "A1_FACTURE_FOURNISSEUR"
+
+# VAT regimes (typeTva).
+TVA_SUR_DEBIT = "TVA_SUR_DEBIT"
+TVA_SUR_ENCAISSEMENT = "TVA_SUR_ENCAISSEMENT"
+EXONERATION = "EXONERATION"
+SANS_TVA = "SANS_TVA"
+TYPES_TVA = [TVA_SUR_DEBIT, TVA_SUR_ENCAISSEMENT, EXONERATION, SANS_TVA]
+# BT-8 (UNTDID 2005): VAT due on the invoice date (debits) or on payment (receipts).
+TAX_POINT_CODES = {TVA_SUR_DEBIT: "3", TVA_SUR_ENCAISSEMENT: "432"}
+
+# VAT rate codes of the Chorus Pro reference list (recuperer/tauxtva).
+RATE_CODES = {
+    "TVA20": Decimal("20"),
+    "TVA10": Decimal("10"),
+    "TVA5.5": Decimal("5.5"),
+    "TVA2.1": Decimal("2.1"),
+    "TVA0": Decimal("0"),
+}
+
+# modePaiement -> payment means (UNTDID 4461) and its label (BT-82).
+PAYMENT_MEANS = {
+    "VIREMENT": ("30", "Virement"),
+    "CHEQUE": ("20", "Chèque"),
+    "PRELEVEMENT": ("49", "Prélèvement"),
+    "ESPECE": ("10", "Espèces"),
+    "AUTRE": ("1", "Autre"),
+    "REPORT": ("97", "Report"),
+}
+
+# Common French unit names -> UN/ECE Recommendation 20 codes (BT-130).
+UNIT_NAMES = {
+    "": "C62",
+    "unite": "C62",
+    "unité": "C62",
+    "u": "C62",
+    "piece": "C62",
+    "pièce": "C62",
+    "forfait": "C62",
+    "heure": "HUR",
+    "h": "HUR",
+    "jour": "DAY",
+    "j": "DAY",
+    "semaine": "WEE",
+    "mois": "MON",
+    "annee": "ANN",
+    "année": "ANN",
+    "kg": "KGM",
+    "kilogramme": "KGM",
+    "tonne": "TNE",
+    "litre": "LTR",
+    "l": "LTR",
+    "m": "MTR",
+    "metre": "MTR",
+    "mètre": "MTR",
+    "m2": "MTK",
+    "m3": "MTQ",
+    "km": "KMT",
+    "lot": "LO",
+}
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class _Problems:
+    """The request's problems, each tied to the field it concerns."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append({"champ": field, "message": f"« {field} » : {message}"})
+
+    def raise_if_any(self, message=errors.SUBMISSION_INVALID, **params) -> None:
+        if self.items:
+            details = " ; ".join(item["message"] for item in self.items)
+            raise errors.CproFieldsError(message, erreurs=self.items, details=details, **params)
+
+
+def _party(structure: Structure, *, with_vat: bool) -> c.Party:
+    identifier = structure.identifier
+    is_siret = structure.identifier_type == IdentifierType.SIRET
+    return c.Party(
+        name=structure.legal_name,
+        identifiers=[c.Identifier(identifier, c.SIRET_SCHEME if is_siret else None)],
+        legal_registration_id=c.Identifier(identifier[:9], c.SIREN_SCHEME) if is_siret else None,
+        vat_id=(structure.vat_number or None) if with_vat else None,
+        electronic_address=c.Identifier(identifier, c.SIRET_SCHEME) if is_siret else None,
+        address=c.PostalAddress(
+            line1=structure.address_line or None,
+            city=structure.city or None,
+            postal_code=structure.postcode or None,
+            country_code=structure.country_code or None,
+        ),
+    )
+
+
+def _rate(line: dict, field: str, problems: _Problems) -> Decimal | None:
+    code = (line.get("lignePosteTauxTva") or "").strip().upper().replace(",", ".")
+    manual = line.get("lignePosteTauxTvaManuel")
+    if code and manual is not None:
+        problems.add(
+            field,
+            _("donnez lignePosteTauxTva ou lignePosteTauxTvaManuel, pas les deux."),
+        )
+        return None
+    if code:
+        if code not in RATE_CODES:
+            problems.add(
+                f"{field}.lignePosteTauxTva",
+                _("« %(code)s » n'est pas un code de taux : utilisez %(codes)s.")
+                % {"code": code, "codes": ", ".join(RATE_CODES)},
+            )
+            return None
+        return RATE_CODES[code]
+    if manual is not None:
+        if manual < 0 or manual >= 100:
+            problems.add(
+                f"{field}.lignePosteTauxTvaManuel",
+                _("un taux de TVA est compris entre 0 et 100 (par exemple 8.5)."),
+            )
+            return None
+        return manual
+    return None
+
+
+def _unit(value: str, field: str, problems: _Problems) -> str:
+    raw = (value or "").strip()
+    codes = official_code_lists()["BR-CL-23"].codes
+    if raw.upper() in codes:
+        return raw.upper()
+    if raw.lower() in UNIT_NAMES:
+        return UNIT_NAMES[raw.lower()]
+    problems.add(
+        field,
+        _(
+            "unité « %(unit)s » inconnue : donnez un code UN/ECE Recommandation 20 (C62 unité, "
+            "HUR heure, DAY jour, MON mois, KGM kilogramme, LTR litre, MTR mètre…)."
+        )
+        % {"unit": raw},
+    )
+    return "C62"
+
+
+def _lines(data: dict, regime: str, exemption: str, problems: _Problems) -> list[c.Line]:
+    lines = []
+    for index, entry in enumerate(data["lignePoste"]):
+        field = f"lignePoste[{index}]"
+        rate = _rate(entry, field, problems)
+        if regime == SANS_TVA:
+            if rate:
+                problems.add(
+                    field, _("une facture sans TVA (typeTva SANS_TVA) n'a que des lignes à 0 %.")
+                )
+            category, rate = "O", None
+        elif regime == EXONERATION:
+            if rate:
+                problems.add(
+                    field,
+                    _(
+                        "une facture exonérée (typeTva EXONERATION) n'a que des lignes à 0 % : "
+                        "retirez le taux ou changez typeTva."
+                    ),
+                )
+            category, rate = "E", Decimal(0)
+        elif rate is None:
+            problems.add(
+                field,
+                _("donnez le taux de TVA de la ligne (lignePosteTauxTva, par exemple TVA20)."),
+            )
+            category, rate = "S", Decimal(0)
+        else:
+            category = "S" if rate > 0 else "E"
+        if category == "E" and not exemption:
+            problems.add(
+                "references.motifExonerationTva",
+                _(
+                    "la ligne %(line)s n'est pas soumise à la TVA : donnez le motif "
+                    "d'exonération (par exemple « Exonération de TVA, article 261-4-4° du "
+                    "CGI »)."
+                )
+                % {"line": index + 1},
+            )
+        quantity = entry["lignePosteQuantite"]
+        price = entry["lignePosteMontantUnitaireHT"]
+        discount = entry.get("lignePosteMontantRemiseHT") or Decimal(0)
+        line = c.Line(
+            id=str(entry.get("lignePosteNumero") or index + 1),
+            quantity=quantity,
+            unit_code=_unit(
+                entry.get("lignePosteUnite") or "", f"{field}.lignePosteUnite", problems
+            ),
+            net_amount=money(money(quantity * price) - discount),
+            price=c.Price(net_price=price),
+            vat_category_code=category,
+            vat_rate=rate,
+            item=c.Item(
+                name=entry["lignePosteDenomination"],
+                seller_id=entry.get("lignePosteReference") or None,
+            ),
+        )
+        if discount:
+            line.allowances_charges.append(
+                c.AllowanceCharge(is_charge=False, amount=money(discount), reason="Remise")
+            )
+        lines.append(line)
+    return lines
+
+
+def _breakdown(lines: list[c.Line], exemption: str) -> list[c.VatBreakdown]:
+    groups: dict[tuple[str, Decimal | None], Decimal] = {}
+    for line in lines:
+        key = (line.vat_category_code, line.vat_rate)
+        groups[key] = groups.get(key, Decimal(0)) + line.net_amount
+    is_code = exemption.upper().startswith("VATEX")
+    breakdown = []
+    for (category, rate), taxable in groups.items():
+        exempt = category in ("E", "O")
+        breakdown.append(
+            c.VatBreakdown(
+                taxable_amount=money(taxable),
+                tax_amount=Decimal("0.00") if exempt else money(taxable * rate / 100),
+                category_code=category,
+                rate=rate,
+                exemption_reason=(exemption if exempt and not is_code else None) or None,
+                exemption_reason_code=exemption.upper() if exempt and is_code else None,
+            )
+        )
+    return breakdown
+
+
+def _totals(lines: list[c.Line], breakdown: list[c.VatBreakdown], prepaid) -> c.Totals:
+    without_vat = sum((line.net_amount for line in lines), Decimal("0.00"))
+    vat = sum((b.tax_amount for b in breakdown), Decimal("0.00"))
+    return c.Totals(
+        line_net_total=without_vat,
+        tax_exclusive_amount=without_vat,
+        tax_inclusive_amount=without_vat + vat,
+        amount_due=without_vat + vat - (prepaid or Decimal(0)),
+        vat_total=vat,
+        prepaid_amount=prepaid,
+    )
+
+
+def _payment(data: dict, structure: Structure, problems: _Problems) -> c.PaymentInstructions | None:
+    mode = data.get("references", {}).get("modePaiement")
+    if not mode:
+        return None
+    code, label = PAYMENT_MEANS[mode]
+    payment = c.PaymentInstructions(
+        means_code=code, means_text=label, remittance_information=data["numeroFactureSaisi"]
+    )
+    if mode != "VIREMENT":
+        return payment
+    accounts = BankAccount.objects.filter(structure=structure, active=True)
+    available = ", ".join(f"{a.pk} ({a.label})" for a in accounts) or _(
+        "aucun : enregistrez un compte bancaire sur le portail"
+    )
+    wanted = (data.get("fournisseur") or {}).get("codeCoordonneesBancairesFournisseur")
+    field = "fournisseur.codeCoordonneesBancairesFournisseur"
+    if wanted is None:
+        problems.add(field, str(errors.BANK_ACCOUNT_REQUIRED.text).format(available=available))
+        return payment
+    account = accounts.filter(pk=wanted).first()
+    if account is None:
+        problems.add(
+            field,
+            str(errors.BANK_ACCOUNT_NOT_FOUND.text).format(
+                bank_account_id=wanted, available=available
+            ),
+        )
+        return payment
+    payment.credit_transfers = [
+        c.CreditTransfer(
+            account_id=account.iban, account_name=account.holder, provider_id=account.bic
+        )
+    ]
+    return payment
+
+
+def _attachments(data: dict, structure: Structure, problems: _Problems) -> list[c.Attachment]:
+    wanted = [
+        (
+            "pieceJointePrincipale",
+            index,
+            entry["pieceJointePrincipaleId"],
+            entry.get("pieceJointePrincipaleDesignation"),
+        )
+        for index, entry in enumerate(data.get("pieceJointePrincipale") or [])
+    ] + [
+        (
+            "pieceJointeComplementaire",
+            index,
+            entry["pieceJointeComplementaireId"],
+            entry.get("pieceJointeComplementaireDesignation"),
+        )
+        for index, entry in enumerate(data.get("pieceJointeComplementaire") or [])
+    ]
+    uploads = AttachmentUpload.objects.select_related("received_file").filter(
+        structure=structure, pk__in=[entry[2] for entry in wanted]
+    )
+    by_id = {upload.pk: upload for upload in uploads}
+    allowed_types = official_code_lists()["BR-CL-24"].codes
+    attachments = []
+    for key, index, upload_id, designation in wanted:
+        field = f"{key}[{index}]"
+        upload = by_id.get(upload_id)
+        if upload is None:
+            problems.add(
+                field,
+                str(errors.ATTACHMENT_NOT_FOUND.text).format(
+                    field=f"{key}Id", attachment_id=upload_id
+                ),
+            )
+            continue
+        if upload.mime_type not in allowed_types:
+            problems.add(
+                field,
+                str(errors.ATTACHMENT_MIME_REFUSED.text).format(
+                    name=upload.name,
+                    mime_type=upload.mime_type,
+                    allowed=", ".join(sorted(allowed_types)),
+                ),
+            )
+            continue
+        with upload.received_file.file.open("rb") as handle:
+            content = handle.read()
+        attachments.append(
+            c.Attachment(
+                id=f"PJ{upload.pk}",
+                description=designation or upload.name,
+                content=content,
+                mime_code=upload.mime_type,
+                filename=upload.name,
+            )
+        )
+    return attachments
+
+
+def _recipient(code: str, problems: _Problems) -> Structure | None:
+    recipient = Structure.objects.public().filter(identifier=code.replace(" ", "")).first()
+    if recipient is None:
+        problems.add(
+            "destinataire.codeDestinataire",
+            str(errors.RECIPIENT_UNKNOWN.text).format(code=code),
+        )
+    return recipient
+
+
+def invoice_from_submission(*, data: dict, structure: Structure) -> c.Invoice:
+    """The canonical invoice of a soumettreFacture request, or every problem at once."""
+    problems = _Problems()
+    supplier_id = (data.get("fournisseur") or {}).get("idFournisseur")
+    if supplier_id is not None and supplier_id != structure.pk:
+        raise errors.CproError(
+            errors.SUPPLIER_NOT_CALLER, supplier_id=supplier_id, structure_id=structure.pk
+        )
+    cadre = (data.get("cadreDeFacturation") or {}).get("codeCadreFacturation") or CADRE_SUPPORTED
+    if cadre != CADRE_SUPPORTED:
+        problems.add(
+            "cadreDeFacturation.codeCadreFacturation",
+            _(
+                "le cadre %(cadre)s n'est pas disponible par l'API : soumettez une facture "
+                "fournisseur (%(supported)s)."
+            )
+            % {"cadre": cadre, "supported": CADRE_SUPPORTED},
+        )
+    references = data.get("references") or {}
+    totals_in = data["montantTotal"]
+    if totals_in.get("montantRemiseGlobaleTTC"):
+        problems.add(
+            "montantTotal.montantRemiseGlobaleTTC",
+            _(
+                "une remise globale TTC ne peut pas figurer dans une facture EN 16931 : "
+                "portez la remise sur les lignes (lignePosteMontantRemiseHT)."
+            ),
+        )
+    regime = references.get("typeTva") or ""
+    exemption = (references.get("motifExonerationTva") or "").strip()
+    type_code = TYPE_CODES[references.get("typeFacture") or "FACTURE"]
+    recipient = _recipient(data["destinataire"]["codeDestinataire"], problems)
+    lines = _lines(data, regime, exemption, problems)
+    payment = _payment(data, structure, problems)
+    attachments = _attachments(data, structure, problems)
+    problems.raise_if_any()
+
+    breakdown = _breakdown(lines, exemption)
+    with_vat = regime != SANS_TVA  # BR-O-02: no VAT identifiers on an invoice outside VAT
+    origin = references.get("numeroFactureOrigine")
+    comment = (data.get("commentaire") or "").strip()
+    return c.Invoice(
+        number=data["numeroFactureSaisi"],
+        issue_date=data["dateFacture"],
+        type_code=type_code,
+        currency=(references.get("deviseFacture") or "EUR").upper(),
+        seller=_party(structure, with_vat=with_vat),
+        buyer=_party(recipient, with_vat=with_vat),
+        totals=_totals(lines, breakdown, totals_in.get("acompte")),
+        lines=lines,
+        vat_breakdown=breakdown,
+        tax_point_date_code=TAX_POINT_CODES.get(regime),
+        due_date=data.get("dateEcheancePaiement"),
+        buyer_reference=data["destinataire"].get("codeServiceExecutant") or None,
+        contract_reference=references.get("numeroMarche") or None,
+        purchase_order_reference=references.get("numeroBonCommande") or None,
+        notes=[c.Note(text=comment)] if comment else [],
+        preceding_invoices=[c.PrecedingInvoice(number=origin)] if origin else [],
+        payment=payment,
+        attachments=attachments,
+    )
+
+
+def _differs(sent: Decimal | None, computed: Decimal | None) -> bool:
+    return sent is not None and sent != (computed or Decimal(0))
+
+
+def amounts_check(invoice: c.Invoice, data: dict) -> None:
+    """Refuses (`CproFieldsError`) amounts sent that differ from the computed ones."""
+    problems = _Problems()
+    sent = data["montantTotal"]
+    totals = invoice.totals
+    for key, computed in (
+        ("montantHtTotal", totals.tax_exclusive_amount),
+        ("montantTVA", totals.vat_total),
+        ("montantTtcTotal", totals.tax_inclusive_amount),
+        ("montantAPayer", totals.amount_due),
+    ):
+        if _differs(sent.get(key), computed):
+            problems.add(
+                f"montantTotal.{key}",
+                _("%(sent)s transmis, %(computed)s calculé.")
+                % {"sent": sent[key], "computed": computed},
+            )
+    by_rate = {(b.rate or Decimal(0)).normalize(): b for b in invoice.vat_breakdown}
+    for index, entry in enumerate(data.get("ligneTva") or []):
+        field = f"ligneTva[{index}]"
+        code = (entry.get("ligneTvaTaux") or "").strip().upper().replace(",", ".")
+        rate = RATE_CODES.get(code, entry.get("ligneTvaTauxManuel"))
+        if rate is None:
+            problems.add(
+                field,
+                _("donnez le taux (ligneTvaTaux parmi %(codes)s, ou ligneTvaTauxManuel).")
+                % {"codes": ", ".join(RATE_CODES)},
+            )
+            continue
+        breakdown = by_rate.pop(rate.normalize(), None)
+        if breakdown is None:
+            problems.add(
+                field,
+                _("aucune ligne de la facture n'est au taux de %(rate)s %%.")
+                % {"rate": rate.normalize()},
+            )
+            continue
+        for key, computed in (
+            ("ligneTvaMontantBaseHtParTaux", breakdown.taxable_amount),
+            ("ligneTvaMontantTvaParTaux", breakdown.tax_amount),
+        ):
+            if _differs(entry.get(key), computed):
+                problems.add(
+                    f"{field}.{key}",
+                    _("%(sent)s transmis, %(computed)s calculé au taux de %(rate)s %%.")
+                    % {"sent": entry[key], "computed": computed, "rate": rate.normalize()},
+                )
+    if data.get("ligneTva"):
+        for rate, breakdown in by_rate.items():
+            problems.add(
+                "ligneTva",
+                _("le taux de %(rate)s %% (base %(base)s) manque au récapitulatif de TVA.")
+                % {"rate": rate, "base": breakdown.taxable_amount},
+            )
+    problems.raise_if_any(errors.AMOUNTS_MISMATCH)

@@ -1,0 +1,186 @@
+"""Reads of invoices and flows within what a structure may see (API, portal).
+
+A structure sees the invoices it issued (as supplier) and the invoices it received (as
+recipient), and the flows it deposited. Anything else does not exist for it: callers answer
+"not found", never "forbidden", so that nobody learns what others hold.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from lxml import etree
+
+from chorus.models import Structure
+from invoices.enums import FlowItemStatus
+from invoices.formats import read
+from invoices.models import Flow, FlowItem, Invoice
+
+
+def invoices_issued_by(structure: Structure) -> QuerySet[Invoice]:
+    return _with_relations(Invoice.objects.filter(supplier=structure))
+
+
+def invoices_received_by(structure: Structure) -> QuerySet[Invoice]:
+    return _with_relations(Invoice.objects.filter(recipient=structure))
+
+
+def invoices_visible_to(structure: Structure) -> QuerySet[Invoice]:
+    """Issued or received: what a structure may consult, follow and download."""
+    return _with_relations(Invoice.objects.filter(Q(supplier=structure) | Q(recipient=structure)))
+
+
+def _with_relations(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return invoices.select_related(
+        "supplier", "recipient", "service", "received_file", "flow_item__flow"
+    )
+
+
+@dataclass(frozen=True)
+class RecipientFilter:
+    """A recipient structure, narrowed to some of its services when any are given."""
+
+    structure_id: int
+    service_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class InvoiceCriteria:
+    """Search criteria; each one left empty is ignored. Amount bounds are inclusive."""
+
+    flow_number: str = ""
+    number: str = ""
+    statuses: tuple[str, ...] = ()
+    deposited_from: datetime.date | None = None
+    deposited_to: datetime.date | None = None
+    issued_from: datetime.date | None = None
+    issued_to: datetime.date | None = None
+    recipients: tuple[RecipientFilter, ...] = ()
+    supplier_ids: tuple[int, ...] = ()
+    service_ids: tuple[int, ...] = ()  # services of the recipient
+    total_without_vat_min: Decimal | None = None
+    total_without_vat_max: Decimal | None = None
+    total_with_vat_min: Decimal | None = None
+    total_with_vat_max: Decimal | None = None
+    amount_due_min: Decimal | None = None
+    amount_due_max: Decimal | None = None
+    order_reference: str = ""  # BT-13, the engagement juridique
+    contract_reference: str = ""  # BT-12
+    type_codes: tuple[str, ...] = ()
+
+
+def invoice_search(invoices: QuerySet[Invoice], criteria: InvoiceCriteria) -> QuerySet[Invoice]:
+    """Narrows a visible set of invoices (`invoices_issued_by`...) down to the criteria."""
+    filters = Q()
+    if criteria.flow_number:
+        filters &= Q(flow_item__flow__number=criteria.flow_number.strip())
+    if criteria.number:
+        filters &= Q(number=criteria.number.strip())
+    if criteria.statuses:
+        filters &= Q(status__in=criteria.statuses)
+    if criteria.deposited_from:
+        filters &= Q(created_at__date__gte=criteria.deposited_from)
+    if criteria.deposited_to:
+        filters &= Q(created_at__date__lte=criteria.deposited_to)
+    if criteria.issued_from:
+        filters &= Q(issue_date__gte=criteria.issued_from)
+    if criteria.issued_to:
+        filters &= Q(issue_date__lte=criteria.issued_to)
+    if criteria.recipients:
+        filters &= _any_recipient(criteria.recipients)
+    for field, values in (
+        ("supplier_id", criteria.supplier_ids),
+        ("service_id", criteria.service_ids),
+        ("type_code", criteria.type_codes),
+    ):
+        if values:
+            filters &= Q(**{f"{field}__in": values})
+    for field, low, high in (
+        ("total_without_vat", criteria.total_without_vat_min, criteria.total_without_vat_max),
+        ("total_with_vat", criteria.total_with_vat_min, criteria.total_with_vat_max),
+        ("amount_due", criteria.amount_due_min, criteria.amount_due_max),
+    ):
+        if low is not None:
+            filters &= Q(**{f"{field}__gte": low})
+        if high is not None:
+            filters &= Q(**{f"{field}__lte": high})
+    if criteria.order_reference:
+        filters &= Q(order_reference=criteria.order_reference.strip())
+    if criteria.contract_reference:
+        filters &= Q(document__contract_reference=criteria.contract_reference.strip())
+    return invoices.filter(filters)
+
+
+def _any_recipient(recipients: tuple[RecipientFilter, ...]) -> Q:
+    matches = Q()
+    for recipient in recipients:
+        match = Q(recipient_id=recipient.structure_id)
+        if recipient.service_ids:
+            match &= Q(service_id__in=recipient.service_ids)
+        matches |= match
+    return matches
+
+
+def invoice_visible(structure: Structure, invoice_id: int) -> Invoice | None:
+    return invoices_visible_to(structure).filter(pk=invoice_id).first()
+
+
+def invoices_by_ids(invoices: QuerySet[Invoice], ids: Iterable[int]) -> dict[int, Invoice]:
+    """The invoices of `ids` found in the visible set, by id (missing ids are absent)."""
+    return {invoice.pk: invoice for invoice in invoices.filter(pk__in=set(ids))}
+
+
+def invoice_flow(invoice: Invoice) -> Flow | None:
+    """The flow that brought the invoice in (None for an invoice recorded otherwise)."""
+    try:
+        return invoice.flow_item.flow
+    except FlowItem.DoesNotExist:
+        return None
+
+
+def flows_of(structure: Structure) -> QuerySet[Flow]:
+    return Flow.objects.filter(structure=structure)
+
+
+def flow_of(structure: Structure, number: str) -> Flow | None:
+    return flows_of(structure).filter(number=number.strip()).first()
+
+
+@dataclass(frozen=True)
+class RefusedInvoice:
+    """A refused invoice of a flow, named as well as its file allows, with its findings."""
+
+    position: int
+    filename: str
+    number: str  # the invoice number when the file can be read, else the file name
+    seller_identifier: str
+    buyer_identifier: str
+    findings: list[dict]
+
+
+def flow_refused_invoices(flow: Flow) -> list[RefusedInvoice]:
+    items = flow.items.filter(status=FlowItemStatus.REFUSEE).select_related("received_file")
+    return [_refused(flow, item) for item in items.order_by("position")]
+
+
+def _refused(flow: Flow, item: FlowItem) -> RefusedInvoice:
+    number, seller, buyer = item.name, flow.structure.identifier, ""
+    try:
+        with item.received_file.file.open("rb") as handle:
+            _detected, document = read(handle.read(), item.name)
+    except (ValueError, etree.LxmlError):
+        pass  # unreadable: the findings say why; the file name identifies it
+    else:
+        number = document.number or number
+        seller = document.seller_siret or seller
+        buyer = document.buyer_siret or ""
+    return RefusedInvoice(
+        position=item.position,
+        filename=item.name,
+        number=number,
+        seller_identifier=seller,
+        buyer_identifier=buyer,
+        findings=list(item.findings),
+    )
