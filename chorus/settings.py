@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "oauth2_provider",
     "drf_spectacular",
+    # The API documentation serves Swagger UI from this package, never from a CDN.
+    "drf_spectacular_sidecar",
     "dsfr",
     "chorus",
     "suppliers",
@@ -164,6 +166,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Chorus libre <ne-pas-repondre@chorus.localhost>"
 )
+# Where the links in e-mails point (join requests, password reset): the platform's public
+# address, never the Host header of the request that caused the e-mail, which a client sets.
+CHORUS_SITE_URL = env_str("CHORUS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not CHORUS_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"CHORUS_SITE_URL={CHORUS_SITE_URL!r} is not a web address: write it as "
+        "https://chorus.example.org (no trailing path needed)."
+    )
 
 # --- Redis, cache and Celery ----------------------------------------------------------------
 
@@ -214,8 +224,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "chorus.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"cpro-client": API_RATE_LIMIT},
 }
-# The API documentation serves Swagger UI from the installed package, never from a CDN.
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorus libre API",
     "DESCRIPTION": (

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views import defaults
 from django.views.i18n import set_language
 
 from chorus import views
+from chorus.api import errors
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,3 +16,21 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("chorus.api.urls")),
 ]
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(("/api/", "/cpro/"))
+
+
+def handler404(request, exception):
+    """API clients get the JSON envelope of the API base; the portal Django's page."""
+    if _is_api(request):
+        return errors.path_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    """An error outside DRF's handler (plain views, middleware): JSON too under the API."""
+    if _is_api(request):
+        return errors.json_error(errors.INTERNAL_ERROR)
+    return defaults.server_error(request)

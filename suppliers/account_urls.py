@@ -1,5 +1,6 @@
 """Sign-in, sign-out and password pages, on Django's views with the DSFR forms and templates."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
@@ -25,6 +26,8 @@ urlpatterns = [
             form_class=PasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
+            # The link starts with the configured address, not the request's Host header.
+            extra_email_context={"site_url": settings.CHORUS_SITE_URL},
             success_url=reverse_lazy("password_reset_done"),
         ),
         name="password_reset",

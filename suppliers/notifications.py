@@ -21,26 +21,27 @@ def _send_after_commit(*, template: str, context: dict, recipients: list[str]) -
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
 
 
-def _link(site_url: str, name: str, **kwargs) -> str:
-    return site_url.rstrip("/") + reverse(name, kwargs=kwargs or None)
+def _link(name: str, **kwargs) -> str:
+    """An absolute link for an e-mail, on the platform's configured address."""
+    return settings.CHORUS_SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
-def join_request_submitted(join_request: JoinRequest, *, site_url: str) -> None:
+def join_request_submitted(join_request: JoinRequest) -> None:
     """Tells the principal managers that someone asks to join their structure."""
     _send_after_commit(
         template="suppliers/emails/join_request_submitted",
         context={
             "join_request": join_request,
-            "link": _link(site_url, "suppliers:join_request_detail", pk=join_request.pk),
+            "link": _link("suppliers:join_request_detail", pk=join_request.pk),
         },
         recipients=[user.email for user in principal_managers(join_request.structure)],
     )
 
 
-def join_request_decided(join_request: JoinRequest, *, site_url: str) -> None:
+def join_request_decided(join_request: JoinRequest) -> None:
     """Tells the requester whether a manager accepted or refused the request, and why."""
     _send_after_commit(
         template="suppliers/emails/join_request_decided",
-        context={"join_request": join_request, "link": _link(site_url, "login")},
+        context={"join_request": join_request, "link": _link("login")},
         recipients=[join_request.user.email],
     )

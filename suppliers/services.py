@@ -30,7 +30,6 @@ def supplier_signup(
     last_name: str,
     password: str,
     siret: str,
-    site_url: str,
     legal_name: str = "",
     address_line: str = "",
     postcode: str = "",
@@ -56,7 +55,6 @@ def supplier_signup(
     attachment = supplier_structure_attach(
         user=user,
         siret=siret,
-        site_url=site_url,
         legal_name=legal_name,
         address_line=address_line,
         postcode=postcode,
@@ -71,7 +69,6 @@ def supplier_structure_attach(
     *,
     user: User,
     siret: str,
-    site_url: str,
     legal_name: str = "",
     address_line: str = "",
     postcode: str = "",
@@ -112,7 +109,7 @@ def supplier_structure_attach(
             return membership_add(
                 user=user, structure=structure, role=Role.GESTIONNAIRE_PRINCIPAL, actor=user
             )
-    return join_request_create(user=user, structure=structure, site_url=site_url)
+    return join_request_create(user=user, structure=structure)
 
 
 def _supplier_structure_create(*, user: User, siret: str, **details: str) -> Structure:
@@ -153,7 +150,7 @@ def _supplier_structure_create(*, user: User, siret: str, **details: str) -> Str
 
 
 @transaction.atomic
-def join_request_create(*, user: User, structure: Structure, site_url: str) -> JoinRequest:
+def join_request_create(*, user: User, structure: Structure) -> JoinRequest:
     """Asks the managers of a registered company to let the user join it; e-mails them."""
     if structure.is_public:
         raise ValidationError(
@@ -194,7 +191,7 @@ def join_request_create(*, user: User, structure: Structure, site_url: str) -> J
         )
     join_request = JoinRequest.objects.create(user=user, structure=structure)
     audit_record(actor=user, action="join_request_create", target=join_request)
-    notifications.join_request_submitted(join_request, site_url=site_url)
+    notifications.join_request_submitted(join_request)
     return join_request
 
 
@@ -227,9 +224,7 @@ def _join_request_claim(join_request: JoinRequest, *, status: str, actor: User, 
 
 
 @transaction.atomic
-def join_request_approve(
-    *, join_request: JoinRequest, role: str, actor: User, site_url: str
-) -> Membership:
+def join_request_approve(*, join_request: JoinRequest, role: str, actor: User) -> Membership:
     """Accepts the request: the requester joins the structure with the role chosen."""
     actor_membership = require_manager(actor, join_request.structure)
     _check_may_grant(actor_membership, role)
@@ -240,13 +235,13 @@ def join_request_approve(
     audit_record(
         actor=actor, action="join_request_approve", target=join_request, details={"role": role}
     )
-    notifications.join_request_decided(join_request, site_url=site_url)
+    notifications.join_request_decided(join_request)
     return membership
 
 
 @transaction.atomic
 def join_request_refuse(
-    *, join_request: JoinRequest, actor: User, site_url: str, message: str = ""
+    *, join_request: JoinRequest, actor: User, message: str = ""
 ) -> JoinRequest:
     """Refuses the request; the requester is e-mailed the reason, if one is given."""
     require_manager(actor, join_request.structure)
@@ -254,7 +249,7 @@ def join_request_refuse(
         join_request, status=JoinRequestStatus.REFUSEE, actor=actor, message=message.strip()
     )
     audit_record(actor=actor, action="join_request_refuse", target=join_request)
-    notifications.join_request_decided(join_request, site_url=site_url)
+    notifications.join_request_decided(join_request)
     return join_request
 
 

@@ -29,11 +29,6 @@ from suppliers.forms import (
 from suppliers.models import JoinRequest
 
 
-def _site_url(request) -> str:
-    """Where the links in e-mails point: the address the user reached the platform at."""
-    return request.build_absolute_uri("/")
-
-
 def _after_attach(request, attachment):
     if isinstance(attachment, JoinRequest):
         return redirect("suppliers:join_pending")
@@ -59,7 +54,6 @@ def signup(request):
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 password=data["password1"],
-                site_url=_site_url(request),
                 **form.company_data(),
             )
         except ValidationError as exc:
@@ -77,7 +71,7 @@ def attach(request):
     if request.method == "POST" and form.is_valid():
         try:
             attachment = services.supplier_structure_attach(
-                user=request.user, site_url=_site_url(request), **form.company_data()
+                user=request.user, **form.company_data()
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -264,7 +258,6 @@ class JoinRequestDetailView(ManagerPage, View):
                         join_request=join_request,
                         role=approve_form.cleaned_data["role"],
                         actor=request.user,
-                        site_url=_site_url(request),
                     )
                     messages.success(
                         request,
@@ -277,7 +270,6 @@ class JoinRequestDetailView(ManagerPage, View):
                     services.join_request_refuse(
                         join_request=join_request,
                         actor=request.user,
-                        site_url=_site_url(request),
                         message=refuse_form.cleaned_data["message"],
                     )
                     messages.success(

@@ -72,8 +72,9 @@ def test_new_siret_with_vat_number_stores_it_normalised(client):
 
 
 def test_existing_siret_creates_a_join_request_and_emails_the_principal_manager(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, settings
 ):
+    settings.CHORUS_SITE_URL = "https://chorus.example.org"
     structure = StructureFactory(legal_name="Boulangerie Dupont")
     principal = MembershipFactory(structure=structure, role=Role.GESTIONNAIRE_PRINCIPAL).user
     MembershipFactory(structure=structure, role=Role.UTILISATEUR)
@@ -93,7 +94,8 @@ def test_existing_siret_creates_a_join_request_and_emails_the_principal_manager(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [principal.email]
     assert "Boulangerie Dupont" in mail.outbox[0].subject
-    assert reverse("suppliers:join_request_detail", args=[join_request.pk]) in mail.outbox[0].body
+    link = reverse("suppliers:join_request_detail", args=[join_request.pk])
+    assert f"https://chorus.example.org{link}" in mail.outbox[0].body  # not the request's host
     pending = client.get(response.url)
     assert "Demande envoyée" in pending.content.decode()
 
