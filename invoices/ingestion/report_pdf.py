@@ -8,7 +8,7 @@ wrong, where, and how to fix it.
 from datetime import datetime
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 
 from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax
@@ -46,6 +46,12 @@ def flow_report_context(report: dict) -> dict:
     }
 
 
-def flow_report_pdf(flow: Flow) -> bytes:
-    html = render_to_string("invoices/report_pdf.html", flow_report_context(flow_report(flow)))
+def report_pdf(report: dict) -> bytes:
+    """The PDF of a report already built by `flow_report` (to pair it with its JSON)."""
+    with translation.override("fr"):  # the template is in French: its labels too
+        html = render_to_string("invoices/report_pdf.html", flow_report_context(report))
     return HTML(string=html).write_pdf()
+
+
+def flow_report_pdf(flow: Flow) -> bytes:
+    return report_pdf(flow_report(flow))

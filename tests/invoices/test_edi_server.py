@@ -28,36 +28,37 @@ def _free_port() -> int:
 
 
 class RunningServer:
-    """The real server on its own event loop thread; uploads are collected as handed over."""
+    """The real server on its own event loop thread; each upload is recorded once handled."""
 
-    def __init__(self):
+    def __init__(self, handler=None):
         self.port = _free_port()
+        self.handler = handler
         self.uploads: list[server.Upload] = []
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
+    def _on_upload(self, upload: server.Upload) -> None:
+        try:
+            if self.handler is not None:
+                self.handler(upload)
+        finally:
+            self.uploads.append(upload)
+
     def start(self):
         self.thread.start()
         future = asyncio.run_coroutine_threadsafe(
-            server.serve("127.0.0.1", self.port, self.uploads.append), self.loop
+            server.serve("127.0.0.1", self.port, self._on_upload), self.loop
         )
         self.acceptor = future.result(timeout=10)
 
     def stop(self):
-        async def shutdown():
-            self.acceptor.close()
-            await self.acceptor.wait_closed()
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(server.shutdown(self.acceptor), self.loop).result(60)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
         self.loop.close()
 
-    def wait_for_uploads(self, count: int, timeout: float = 10):
+    def wait_for_uploads(self, count: int, timeout: float = 30):
+        """Waits (polling, no timing asserted) until `count` uploads have been handled."""
         deadline = time.monotonic() + timeout
         while len(self.uploads) < count and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -12,6 +12,7 @@ import logging
 import os
 import posixpath
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import asyncssh
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 
 from chorus.identifiers import parse_ssh_public_keys
 from chorus.models import TechnicalAccount
@@ -27,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 INBOX = "in"
 OUTBOX = "out"
+
+# The partners' live connections, closed by `shutdown` when the server stops.
+_connections: weakref.WeakSet[asyncssh.SSHServerConnection] = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,14 @@ def staging_dir() -> Path:
 
 @sync_to_async
 def _account_keys(login: str) -> tuple[int, list[asyncssh.SSHKey]] | None:
-    account = (
-        TechnicalAccount.objects.filter(login=login, active=True, structure__active=True)
-        .only("pk", "ssh_public_keys")
-        .first()
-    )
+    try:
+        account = (
+            TechnicalAccount.objects.filter(login=login, active=True, structure__active=True)
+            .only("pk", "ssh_public_keys")
+            .first()
+        )
+    finally:
+        connections.close_all()  # logins are rare: no connection held between them
     if account is None or not account.ssh_public_keys.strip():
         return None
     return account.pk, parse_ssh_public_keys(account.ssh_public_keys)
@@ -85,6 +93,13 @@ class EdiSSHServer(asyncssh.SSHServer):
     def __init__(self):
         self.account_id: int | None = None
 
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        _connections.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.account_id is not None:
+            logger.info("EDI account %s disconnected", self.account_id)
+
     def begin_auth(self, username: str) -> bool:
         return True
 
@@ -101,7 +116,9 @@ class EdiSSHServer(asyncssh.SSHServer):
         account_id, keys = found
         if any(key.public_data == known.public_data for known in keys):
             self.account_id = account_id
+            logger.info("EDI account %s (%s) connected", account_id, username)
             return True
+        logger.info("EDI login %r refused: key not registered", username)
         return False
 
 
@@ -217,3 +234,20 @@ async def serve(host: str, port: int, on_upload: Callable[[Upload], None]) -> as
         sftp_factory=server_class,
         allow_scp=False,
     )
+
+
+async def shutdown(acceptor: asyncssh.SSHAcceptor, *, timeout: float = 60) -> None:
+    """Stops listening, closes the partners' connections and waits for the hand-over of what
+    they were uploading (as partial uploads: each gets its report), at most `timeout` s."""
+    acceptor.close()
+    await acceptor.wait_closed()
+    for conn in list(_connections):
+        conn.close()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        others = {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
+        if not others:
+            return
+        await asyncio.wait(others, timeout=deadline - loop.time())
+    logger.warning("SFTP server stopped with uploads still being handed over")
