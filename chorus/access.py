@@ -2,9 +2,10 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from chorus.models import Membership, Structure
+from chorus.models import Membership, Structure, TechnicalAccount
 
 SESSION_KEY = "current_structure_id"
 
@@ -65,3 +66,12 @@ class MembershipRequiredMixin(LoginRequiredMixin):
             raise PermissionDenied
         self.structure = self.membership.structure
         return super().dispatch(request, *args, **kwargs)
+
+
+def structures_visible_to(account: TechnicalAccount) -> QuerySet[Structure]:
+    """The structures an API caller (a technical account) may see.
+
+    Public structures form the directory: every authenticated technical account sees them
+    all. A private structure is seen only through its own technical accounts.
+    """
+    return Structure.objects.filter(Q(is_public=True) | Q(pk=account.structure_id))

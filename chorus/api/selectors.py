@@ -1,11 +1,10 @@
-"""Reads of the structures directory for the API, within what a technical account may see.
-
-Public structures form the directory: every authenticated technical account sees them all.
-A private structure is seen only through its own technical accounts.
+"""Reads of the structures directory for the API, within what a technical account may see
+(`chorus.access.structures_visible_to`: public structures, and the account's own).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from chorus.access import structures_visible_to
 from chorus.models import Service, Structure, TechnicalAccount
 
 STATUS_ACTIVE = "ACTIF"
@@ -14,10 +13,6 @@ KIND_PUBLIC = "PUBLIQUE"
 KIND_PRIVATE = "PRIVEE"
 STATUSES = [STATUS_ACTIVE, STATUS_INACTIVE]
 KINDS = [KIND_PUBLIC, KIND_PRIVATE]
-
-
-def structures_visible_to(account: TechnicalAccount) -> QuerySet[Structure]:
-    return Structure.objects.filter(Q(is_public=True) | Q(pk=account.structure_id))
 
 
 def structure_search(
