@@ -76,7 +76,7 @@ ATTACHMENT_MIME_REFUSED = Message(
 SUBMISSION_INVALID = Message(
     "GCU_MSG_10_008",
     400,
-    _("La facture ne peut pas être constituée : {details}"),
+    _("La facture ne peut pas être constituée : {details}."),
 )
 AMOUNTS_MISMATCH = Message(
     "GCU_MSG_10_009",

@@ -104,7 +104,7 @@ class _Problems:
 
     def raise_if_any(self, message=errors.SUBMISSION_INVALID, **params) -> None:
         if self.items:
-            details = " ; ".join(item["message"] for item in self.items)
+            details = " ; ".join(item["message"].rstrip(".") for item in self.items)
             raise errors.CproFieldsError(message, erreurs=self.items, details=details, **params)
 
 
@@ -126,7 +126,11 @@ def _party(structure: Structure, *, with_vat: bool) -> c.Party:
     )
 
 
-def _rate(line: dict, field: str, problems: _Problems) -> Decimal | None:
+_INVALID = object()  # a rate was given but cannot be used (already reported)
+
+
+def _rate(line: dict, field: str, problems: _Problems):
+    """The line's VAT rate, None when none is given, `_INVALID` when the one given is wrong."""
     code = (line.get("lignePosteTauxTva") or "").strip().upper().replace(",", ".")
     manual = line.get("lignePosteTauxTvaManuel")
     if code and manual is not None:
@@ -134,7 +138,7 @@ def _rate(line: dict, field: str, problems: _Problems) -> Decimal | None:
             field,
             _("donnez lignePosteTauxTva ou lignePosteTauxTvaManuel, pas les deux."),
         )
-        return None
+        return _INVALID
     if code:
         if code not in RATE_CODES:
             problems.add(
@@ -142,7 +146,7 @@ def _rate(line: dict, field: str, problems: _Problems) -> Decimal | None:
                 _("« %(code)s » n'est pas un code de taux : utilisez %(codes)s.")
                 % {"code": code, "codes": ", ".join(RATE_CODES)},
             )
-            return None
+            return _INVALID
         return RATE_CODES[code]
     if manual is not None:
         if manual < 0 or manual >= 100:
@@ -150,9 +154,15 @@ def _rate(line: dict, field: str, problems: _Problems) -> Decimal | None:
                 f"{field}.lignePosteTauxTvaManuel",
                 _("un taux de TVA est compris entre 0 et 100 (par exemple 8.5)."),
             )
-            return None
+            return _INVALID
         return manual
     return None
+
+
+def show(value: Decimal) -> str:
+    """A decimal as people write it: 12, 5.5, 1600.5."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _unit(value: str, field: str, problems: _Problems) -> str:
@@ -178,7 +188,9 @@ def _lines(data: dict, regime: str, exemption: str, problems: _Problems) -> list
     for index, entry in enumerate(data["lignePoste"]):
         field = f"lignePoste[{index}]"
         rate = _rate(entry, field, problems)
-        if regime == SANS_TVA:
+        if rate is _INVALID:
+            category, rate = "S", Decimal(0)
+        elif regime == SANS_TVA:
             if rate:
                 problems.add(
                     field, _("une facture sans TVA (typeTva SANS_TVA) n'a que des lignes à 0 %.")
@@ -459,8 +471,8 @@ def amounts_check(invoice: c.Invoice, data: dict) -> None:
         if _differs(sent.get(key), computed):
             problems.add(
                 f"montantTotal.{key}",
-                _("%(sent)s transmis, %(computed)s calculé.")
-                % {"sent": sent[key], "computed": computed},
+                _("%(sent)s transmis, %(computed)s calculé")
+                % {"sent": show(sent[key]), "computed": computed},
             )
     by_rate = {(b.rate or Decimal(0)).normalize(): b for b in invoice.vat_breakdown}
     for index, entry in enumerate(data.get("ligneTva") or []):
@@ -479,7 +491,7 @@ def amounts_check(invoice: c.Invoice, data: dict) -> None:
             problems.add(
                 field,
                 _("aucune ligne de la facture n'est au taux de %(rate)s %%.")
-                % {"rate": rate.normalize()},
+                % {"rate": show(rate)},
             )
             continue
         for key, computed in (
@@ -489,14 +501,14 @@ def amounts_check(invoice: c.Invoice, data: dict) -> None:
             if _differs(entry.get(key), computed):
                 problems.add(
                     f"{field}.{key}",
-                    _("%(sent)s transmis, %(computed)s calculé au taux de %(rate)s %%.")
-                    % {"sent": entry[key], "computed": computed, "rate": rate.normalize()},
+                    _("%(sent)s transmis, %(computed)s calculé au taux de %(rate)s %%")
+                    % {"sent": show(entry[key]), "computed": computed, "rate": show(rate)},
                 )
     if data.get("ligneTva"):
         for rate, breakdown in by_rate.items():
             problems.add(
                 "ligneTva",
                 _("le taux de %(rate)s %% (base %(base)s) manque au récapitulatif de TVA.")
-                % {"rate": rate, "base": breakdown.taxable_amount},
+                % {"rate": show(rate), "base": breakdown.taxable_amount},
             )
     problems.raise_if_any(errors.AMOUNTS_MISMATCH)

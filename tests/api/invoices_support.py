@@ -23,14 +23,14 @@ def with_vat_number(structure):
 
 def invoice_xml(supplier, service, *, number="FA-2025-00042", writer=write_cii, **changes):
     """A valid invoice from `supplier` to `service`'s structure, as XML bytes."""
-    document = french_invoice(
-        number=number,
-        seller_siret=supplier.identifier,
-        buyer_siret=service.structure.identifier,
-        service_code=service.code,
-        engagement=None,
-        **changes,
-    )
+    fields = {
+        "number": number,
+        "seller_siret": supplier.identifier,
+        "buyer_siret": service.structure.identifier,
+        "service_code": service.code,
+        "engagement": None,
+    }
+    document = french_invoice(**{**fields, **changes})
     return writer(document)
 
 
