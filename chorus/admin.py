@@ -308,7 +308,8 @@ class TechnicalAccountForm(forms.ModelForm):
 
     class Meta:
         model = TechnicalAccount
-        fields = ("login", "structure", "active")
+        # The SSH keys open the EDI channel (SFTP) to the partner; checked by the model.
+        fields = ("login", "structure", "active", "ssh_public_keys")
 
     def clean(self):
         cleaned = super().clean()
