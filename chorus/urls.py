@@ -12,6 +12,7 @@ urlpatterns = [
     path("annuaire/", include("chorus.directory_urls")),
     path("compte/", include("suppliers.account_urls")),
     path("fournisseurs/", include("suppliers.urls")),
+    path("factures/", include("invoices.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("chorus.api.urls")),

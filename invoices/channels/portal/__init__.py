@@ -1,0 +1,2 @@
+"""The supplier portal channel: keying an invoice (turned into a Factur-X), uploading
+flows, following flows and invoices with their reports."""

@@ -1,0 +1,486 @@
+"""Forms of the supplier portal: keying an invoice, its lines, uploading a flow, searching.
+
+They check what was typed and hand clean data over; they store nothing. What an invoice to a
+recipient must carry (service code, engagement juridique) is decided once, in
+`recipient_requirements`, for the page, the JSON endpoint the page script reads and the
+checks on submit.
+"""
+
+import mimetypes
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chorus import identifiers
+from chorus.enums import IdentifierType
+from chorus.forms import DsfrBaseForm
+from chorus.models import Service, Structure
+from invoices import canonical as c
+from invoices.channels.portal.computations import VAT_CHOICES, LineInput
+from invoices.enums import FlowStatus, InvoiceStatus
+from invoices.models import Invoice
+from invoices.validation.platform_rules import (
+    ALLOWED_ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_NAME_MAX_LENGTH,
+    ATTACHMENTS_TOTAL_MAX_BYTES,
+    EJ_MAX_LENGTH,
+)
+
+NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
+UPLOAD_EXTENSIONS = (".pdf", ".xml", ".zip", ".tar.gz", ".tgz")
+
+INVOICE_TYPES = [(c.TYPE_INVOICE, _("Facture")), (c.TYPE_CREDIT_NOTE, _("Avoir"))]
+# Common units (UN/ECE Recommendation 20), the ones a small business invoices in.
+UNITS = [
+    ("C62", _("unité")),
+    ("H87", _("pièce")),
+    ("HUR", _("heure")),
+    ("DAY", _("jour")),
+    ("MON", _("mois")),
+    ("ANN", _("an")),
+    ("KGM", _("kilogramme")),
+    ("TNE", _("tonne")),
+    ("LTR", _("litre")),
+    ("MTR", _("mètre")),
+    ("MTK", _("mètre carré")),
+    ("MTQ", _("mètre cube")),
+    ("KMT", _("kilomètre")),
+    ("LS", _("forfait")),
+]
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What an invoice to a recipient must carry, as the page shows it and submit checks it."""
+
+    recipient: Structure
+    services: list[Service]
+    show_service: bool
+    service_required: bool
+    show_engagement: bool
+    engagement_required: bool
+    either_required: bool  # an engagement juridique or a service code
+    engagement_services: frozenset[str]  # codes of services that require an EJ
+
+
+def recipient_requirements(recipient: Structure) -> Requirements:
+    services = list(recipient.services.active_on(timezone.localdate()).order_by("code"))
+    engagement_services = frozenset(s.code for s in services if s.ej_required)
+    either = recipient.ej_or_service_code_required
+    return Requirements(
+        recipient=recipient,
+        services=services,
+        show_service=bool(services) or recipient.service_code_required or either,
+        service_required=recipient.service_code_required,
+        show_engagement=(
+            recipient.ej_required
+            or either
+            or bool(engagement_services)
+            or recipient.engagements.exists()
+        ),
+        engagement_required=recipient.ej_required,
+        either_required=either,
+        engagement_services=engagement_services,
+    )
+
+
+def directory_recipient(siret: str) -> Structure | None:
+    """An active public structure of the directory, by SIRET."""
+    return Structure.objects.public().active().filter(identifier=siret.strip()).first()
+
+
+def attachment_errors(name: str, size: int) -> list[str]:
+    """Why a supporting document cannot go with an invoice (Chorus Pro limits), if it can't."""
+    errors = []
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if len(name) > ATTACHMENT_NAME_MAX_LENGTH:
+        errors.append(
+            _(
+                "Le nom « %(name)s » fait %(length)s caractères : renommez le fichier en "
+                "%(max)s caractères au plus, extension comprise."
+            )
+            % {"name": name, "length": len(name), "max": ATTACHMENT_NAME_MAX_LENGTH}
+        )
+    if extension not in ALLOWED_ATTACHMENT_EXTENSIONS:
+        errors.append(
+            _(
+                "Le fichier « %(name)s » n'a pas une extension acceptée : joignez un PDF, une "
+                "image (jpg, png, tif), un tableur (xlsx, ods, csv), un document (docx, odt, "
+                "txt) ou une archive zip."
+            )
+            % {"name": name}
+        )
+    if size > ATTACHMENT_MAX_BYTES:
+        errors.append(
+            _(
+                "Le fichier « %(name)s » pèse %(size)s, au-delà de 10 Mo : compressez-le ou "
+                "découpez-le."
+            )
+            % {"name": name, "size": filesizeformat(size)}
+        )
+    if size == 0:
+        errors.append(
+            _("Le fichier « %(name)s » est vide : choisissez un autre fichier.") % {"name": name}
+        )
+    return errors
+
+
+def attachments_total_error(total: int) -> str | None:
+    if total <= ATTACHMENTS_TOTAL_MAX_BYTES:
+        return None
+    return _(
+        "Les pièces jointes totalisent %(size)s, au-delà de 120 Mo par facture : retirez-en "
+        "ou allégez-les."
+    ) % {"size": filesizeformat(total)}
+
+
+def mime_type_of(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+class InvoiceForm(DsfrBaseForm):
+    """The invoice's header: recipient, references, dates, payment. Lines are a formset."""
+
+    recipient_siret = forms.CharField(
+        label=_("SIRET du destinataire"),
+        help_text=_(
+            "14 chiffres. Cherchez la structure publique par son nom, sa ville ou son SIRET."
+        ),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    service_code = forms.ChoiceField(label=_("Service destinataire (code service)"), required=False)
+    engagement = forms.CharField(
+        label=_("Numéro d'engagement juridique"),
+        help_text=_("Le numéro du bon de commande communiqué par l'acheteur public."),
+        max_length=EJ_MAX_LENGTH,
+        required=False,
+    )
+    type_code = forms.ChoiceField(
+        label=_("Type de document"), choices=INVOICE_TYPES, initial=c.TYPE_INVOICE
+    )
+    preceding_number = forms.CharField(
+        label=_("Numéro de la facture d'origine"),
+        help_text=_("Obligatoire pour un avoir : la facture qu'il corrige."),
+        max_length=NUMBER_MAX_LENGTH,
+        required=False,
+    )
+    number = forms.CharField(
+        label=_("Numéro de facture"),
+        help_text=_("%(max)s caractères au plus, unique pour votre structure sur l'année.")
+        % {"max": NUMBER_MAX_LENGTH},
+        max_length=NUMBER_MAX_LENGTH,
+    )
+    issue_date = forms.DateField(
+        label=_("Date d'émission"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_date = forms.DateField(
+        label=_("Date d'échéance"),
+        help_text=_("Obligatoire pour une facture."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    vat_exemption_reason = forms.CharField(
+        label=_("Motif d'exonération de TVA"),
+        help_text=_(
+            "Obligatoire si une ligne est exonérée : l'article du code général des impôts, "
+            "par exemple « Exonération de TVA, article 261-4-4° a du CGI »."
+        ),
+        max_length=300,
+        required=False,
+    )
+    payment_terms = forms.CharField(
+        label=_("Conditions de paiement"),
+        help_text=_("Délai, pénalités de retard, escompte."),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    bank_account = forms.ChoiceField(label=_("Compte bancaire à créditer"), required=False)
+    attachment_ids = forms.CharField(required=False, widget=forms.HiddenInput)
+    pdf_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, structure: Structure, pdf_mode: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.structure = structure
+        self.pdf_mode = pdf_mode
+        self.bank_accounts = {
+            str(account.pk): account for account in structure.bank_accounts.filter(active=True)
+        }
+        self.fields["bank_account"].choices = [("", _("Aucun (paiement hors virement)"))] + [
+            (pk, f"{account.label} – {account.iban}") for pk, account in self.bank_accounts.items()
+        ]
+        siret = self._value("recipient_siret")
+        self.recipient = directory_recipient(siret) if siret else None
+        self.requirements = recipient_requirements(self.recipient) if self.recipient else None
+        services = self.requirements.services if self.requirements else []
+        self.fields["service_code"].choices = [("", _("Choisissez un service"))] + [
+            (s.code, f"{s.code} – {s.name}") for s in services
+        ]
+        if self.requirements:
+            code = self._value("service_code")
+            self.fields["service_code"].required = self.requirements.service_required
+            self.fields["engagement"].required = (
+                self.requirements.engagement_required
+                or code in self.requirements.engagement_services
+            )
+        self.fields["service_code"].error_messages["required"] = _(
+            "Ce destinataire exige un code service : choisissez le service destinataire."
+        )
+        self.fields["engagement"].error_messages["required"] = _(
+            "Ce destinataire ou ce service exige un numéro d'engagement juridique : indiquez "
+            "celui du bon de commande."
+        )
+
+    def _value(self, name: str) -> str:
+        """A field's value as typed (bound form) or as resumed (initial)."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name)) or ""
+        return self.initial.get(name) or ""
+
+    def clean_recipient_siret(self):
+        value = self.cleaned_data["recipient_siret"]
+        try:
+            siret = identifiers.normalise_identifier(IdentifierType.SIRET, value)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(error)s Cherchez le destinataire dans l'annuaire.")
+                % {"error": " ".join(exc.messages)}
+            ) from exc
+        if self.recipient is None or self.recipient.identifier != siret:
+            raise ValidationError(
+                _(
+                    "Aucune structure publique active de l'annuaire n'a le SIRET %(siret)s : "
+                    "cherchez le destinataire dans l'annuaire par son nom ou sa ville."
+                )
+                % {"siret": siret}
+            )
+        return siret
+
+    def clean_bank_account(self):
+        value = self.cleaned_data["bank_account"]
+        return self.bank_accounts.get(value) if value else None
+
+    def clean(self):
+        data = super().clean()
+        requirements = self.requirements
+        code = data.get("service_code") or ""
+        engagement = (data.get("engagement") or "").strip()
+        if requirements and "service_code" not in self.errors and "engagement" not in self.errors:
+            if requirements.either_required and not engagement and not code:
+                self.add_error(
+                    "engagement",
+                    _(
+                        "Ce destinataire exige un engagement juridique ou un code service : "
+                        "indiquez le numéro d'engagement juridique ou choisissez un service."
+                    ),
+                )
+            managed = requirements.recipient.engagements
+            if engagement and managed.exists() and not managed.filter(number=engagement).exists():
+                self.add_error(
+                    "engagement",
+                    _(
+                        "L'engagement juridique « %(number)s » est inconnu de %(name)s : "
+                        "vérifiez le numéro sur le bon de commande reçu."
+                    )
+                    % {"number": engagement, "name": requirements.recipient.legal_name},
+                )
+        if data.get("type_code") == c.TYPE_CREDIT_NOTE and not data.get("preceding_number"):
+            self.add_error(
+                "preceding_number",
+                _("Un avoir corrige une facture : indiquez le numéro de la facture d'origine."),
+            )
+        if data.get("type_code") == c.TYPE_INVOICE and not data.get("due_date"):
+            self.add_error("due_date", _("Indiquez la date d'échéance du paiement de la facture."))
+        issue, due = data.get("issue_date"), data.get("due_date")
+        if issue and due and due < issue:
+            self.add_error(
+                "due_date",
+                _("La date d'échéance précède la date d'émission : corrigez l'une des deux."),
+            )
+        number = data.get("number")
+        if (
+            number
+            and issue
+            and Invoice.objects.filter(
+                supplier=self.structure, number=number, issue_year=issue.year
+            ).exists()
+        ):
+            self.add_error(
+                "number",
+                _(
+                    "Vous avez déjà déposé la facture %(number)s en %(year)s : donnez à cette "
+                    "facture un autre numéro."
+                )
+                % {"number": number, "year": issue.year},
+            )
+        return data
+
+    def check_lines(self, totals) -> None:
+        """The rules that depend on the lines: exemption motive, the seller's VAT number."""
+        if totals.has_exempt_line and not self.cleaned_data.get("vat_exemption_reason"):
+            self.add_error("vat_exemption_reason", exemption_reason_missing())
+        if totals.has_taxed_line and not self.structure.vat_number:
+            self.add_error(
+                None,
+                _(
+                    "Votre structure n'a pas de numéro de TVA intracommunautaire, exigé sur une "
+                    "facture avec TVA : ajoutez-le dans les informations de la structure, ou "
+                    "choisissez l'exonération avec son motif."
+                ),
+            )
+
+
+def exemption_reason_missing() -> str:
+    return _(
+        "Une ligne est exonérée de TVA : indiquez le motif d'exonération (l'article du code "
+        "général des impôts qui s'applique)."
+    )
+
+
+class LineForm(DsfrBaseForm):
+    description = forms.CharField(label=_("Désignation"), max_length=200)
+    quantity = forms.DecimalField(
+        label=_("Quantité"),
+        max_digits=19,
+        decimal_places=4,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    unit = forms.ChoiceField(label=_("Unité"), choices=UNITS, initial="C62")
+    unit_price = forms.DecimalField(
+        label=_("Prix unitaire HT (€)"),
+        max_digits=19,
+        decimal_places=6,
+        min_value=Decimal(0),
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    vat = forms.ChoiceField(
+        label=_("TVA"),
+        choices=[(code, label) for code, (_cat, _rate, label) in VAT_CHOICES.items()],
+        initial="20",
+    )
+
+    # Fields a user types in: a row with none of them filled is an unused row.
+    typed_fields = ("description", "quantity", "unit_price")
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity == 0:
+            raise ValidationError(_("Indiquez une quantité différente de zéro."))
+        return quantity
+
+    @property
+    def is_blank(self) -> bool:
+        return not any((self[name].value() or "").strip() for name in self.typed_fields)
+
+    def line_input(self) -> LineInput:
+        data = self.cleaned_data
+        return LineInput(quantity=data["quantity"], unit_price=data["unit_price"], vat=data["vat"])
+
+
+def line_formset_class(extra: int):
+    return forms.formset_factory(LineForm, extra=extra)
+
+
+LINES_PREFIX = "lines"
+
+
+class UploadForm(DsfrBaseForm):
+    file = forms.FileField(
+        label=_("Fichier à déposer"),
+        help_text=_(
+            "Une facture Factur-X (.pdf), UBL ou CII (.xml), ou un lot de 500 factures au plus "
+            "compressé en .zip ou .tar.gz."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.xml,.zip,.tar.gz,.tgz,application/pdf,application/xml"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith(UPLOAD_EXTENSIONS):
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » n'est pas d'un format accepté : déposez un PDF "
+                    "Factur-X (.pdf), un XML UBL ou CII (.xml) ou un lot compressé (.zip, "
+                    ".tar.gz, .tgz)."
+                )
+                % {"name": upload.name}
+            )
+        if upload.size > settings.FLOW_MAX_BYTES:
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » pèse %(size)s, au-delà de la limite de %(max)s par "
+                    "dépôt : découpez le lot en plusieurs dépôts."
+                )
+                % {
+                    "name": upload.name,
+                    "size": filesizeformat(upload.size),
+                    "max": filesizeformat(settings.FLOW_MAX_BYTES),
+                }
+            )
+        if upload.size == 0:
+            raise ValidationError(
+                _("Le fichier « %(name)s » est vide : choisissez le bon fichier.")
+                % {"name": upload.name}
+            )
+        return upload
+
+
+class _SearchForm(DsfrBaseForm):
+    date_from = forms.DateField(
+        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class InvoiceSearchForm(_SearchForm):
+    number = forms.CharField(label=_("Numéro de facture"), max_length=200, required=False)
+    recipient = forms.CharField(
+        label=_("Destinataire"),
+        help_text=_("Nom ou SIRET"),
+        max_length=250,
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        choices=[("", _("Tous les statuts"))] + InvoiceStatus.choices,
+        required=False,
+    )
+    field_order = ["number", "recipient", "status", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_from"].label = _("Émise à partir du")
+        self.fields["date_to"].label = _("Émise jusqu'au")
+
+
+class FlowSearchForm(_SearchForm):
+    number = forms.CharField(
+        label=_("Numéro de flux ou nom du fichier"), max_length=255, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("État"),
+        choices=[("", _("Tous les états"))] + FlowStatus.choices,
+        required=False,
+    )
+    field_order = ["number", "status", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_from"].label = _("Déposé à partir du")
+        self.fields["date_to"].label = _("Déposé jusqu'au")

@@ -1,0 +1,252 @@
+"""Writes of the supplier portal: supporting documents, drafts, and the submission of a keyed
+invoice, which the platform turns into a Factur-X and deposits like any other flow.
+"""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+import facturx
+from django.core import signing
+from django.db import transaction
+
+from chorus.enums import IdentifierType
+from chorus.models import BankAccount, Service, Structure, User
+from invoices import canonical as c
+from invoices.channels.portal.computations import VAT_CHOICES, InvoiceTotals, LineInput
+from invoices.enums import DepositChannel, FlowSyntax
+from invoices.formats.cii import write_cii
+from invoices.formats.detect import EN16931_ID
+from invoices.formats.facturx import write_facturx
+from invoices.ingestion.receive import flow_receive
+from invoices.models import AttachmentUpload, Flow, InvoiceDraft, ReceivedFile
+from invoices.services import received_file_store
+
+# The user's own PDF of a "PDF with keyed data" deposit is stored on upload and named in the
+# form by a token signed for the structure, so that no other structure can reuse it.
+_PDF_TOKEN_SALT = "invoices.portal.pdf"
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyedLine:
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    vat: str  # a key of VAT_CHOICES
+
+    def line_input(self) -> LineInput:
+        return LineInput(quantity=self.quantity, unit_price=self.unit_price, vat=self.vat)
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyedInvoice:
+    """An invoice as the supplier keyed it, checked by the portal forms."""
+
+    recipient: Structure
+    service: Service | None
+    engagement: str
+    type_code: str
+    preceding_number: str
+    number: str
+    issue_date: datetime.date
+    due_date: datetime.date | None
+    lines: list[KeyedLine]
+    totals: InvoiceTotals
+    vat_exemption_reason: str
+    payment_terms: str
+    bank_account: BankAccount | None
+    attachments: list[AttachmentUpload]
+
+
+@transaction.atomic
+def attachment_upload_store(
+    *, structure: Structure, user: User, name: str, data: bytes, mime_type: str
+) -> AttachmentUpload:
+    """Keeps a supporting document for an invoice the supplier is keying."""
+    received = received_file_store(data=data, filename=name)
+    return AttachmentUpload.objects.create(
+        structure=structure,
+        uploaded_by=user,
+        received_file=received,
+        name=name,
+        mime_type=mime_type,
+    )
+
+
+def pdf_store(*, structure: Structure, data: bytes, filename: str) -> str:
+    """Keeps the supplier's own PDF until submission; returns the token naming it."""
+    received = received_file_store(data=data, filename=filename)
+    return signing.dumps(received.pk, salt=f"{_PDF_TOKEN_SALT}:{structure.pk}")
+
+
+def pdf_from_token(*, structure: Structure, token: str) -> ReceivedFile | None:
+    if not token:
+        return None
+    try:
+        pk = signing.loads(token, salt=f"{_PDF_TOKEN_SALT}:{structure.pk}")
+    except signing.BadSignature:
+        return None
+    return ReceivedFile.objects.filter(pk=pk).first()
+
+
+@transaction.atomic
+def draft_save(
+    *, structure: Structure, user: User, state: dict, draft: InvoiceDraft | None = None
+) -> InvoiceDraft:
+    """Creates or updates a draft with the form state (fields and lines as typed)."""
+    if draft is None:
+        return InvoiceDraft.objects.create(structure=structure, created_by=user, data=state)
+    draft.data = state
+    draft.save(update_fields=["data", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def draft_delete(*, draft: InvoiceDraft) -> None:
+    draft.delete()
+
+
+def _siret_party(structure: Structure) -> c.Party:
+    siret = structure.identifier
+    is_siret = structure.identifier_type == IdentifierType.SIRET
+    return c.Party(
+        name=structure.legal_name,
+        identifiers=[c.Identifier(siret, c.SIRET_SCHEME if is_siret else None)],
+        legal_registration_id=c.Identifier(siret[:9], c.SIREN_SCHEME) if is_siret else None,
+        vat_id=structure.vat_number or None,
+        electronic_address=c.Identifier(siret, c.SIRET_SCHEME) if is_siret else None,
+        address=c.PostalAddress(
+            line1=structure.address_line or None,
+            city=structure.city or None,
+            postal_code=structure.postcode or None,
+            country_code=structure.country_code or "FR",
+        ),
+    )
+
+
+def _read(received: ReceivedFile) -> bytes:
+    with received.file.open("rb") as handle:
+        return handle.read()
+
+
+def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> c.Invoice:
+    """The canonical invoice of what the supplier keyed: seller from their structure, buyer
+    from the directory, amounts from `invoice_totals`."""
+    totals = keyed.totals
+    lines = []
+    for index, (line, amount) in enumerate(zip(keyed.lines, totals.line_amounts, strict=True), 1):
+        category, rate, _label = VAT_CHOICES[line.vat]
+        lines.append(
+            c.Line(
+                id=str(index),
+                quantity=line.quantity,
+                unit_code=line.unit,
+                net_amount=amount,
+                price=c.Price(net_price=line.unit_price),
+                vat_category_code=category,
+                vat_rate=rate,
+                item=c.Item(name=line.description),
+            )
+        )
+    breakdown = [
+        c.VatBreakdown(
+            taxable_amount=group.base,
+            tax_amount=group.tax,
+            category_code=group.category,
+            rate=group.rate,
+            exemption_reason=keyed.vat_exemption_reason if group.category == "E" else None,
+        )
+        for group in totals.vat_breakdown
+    ]
+    payment = None
+    if keyed.bank_account is not None:
+        account = keyed.bank_account
+        payment = c.PaymentInstructions(
+            means_code="30",
+            remittance_information=keyed.number,
+            credit_transfers=[
+                c.CreditTransfer(
+                    account_id=account.iban, account_name=account.holder, provider_id=account.bic
+                )
+            ],
+        )
+    attachments = [
+        c.Attachment(
+            id=upload.name,
+            description=upload.name,
+            content=_read(upload.received_file),
+            mime_code=upload.mime_type,
+            filename=upload.name,
+        )
+        for upload in keyed.attachments
+    ]
+    return c.Invoice(
+        number=keyed.number,
+        issue_date=keyed.issue_date,
+        type_code=keyed.type_code,
+        currency="EUR",
+        seller=_siret_party(structure),
+        buyer=_siret_party(keyed.recipient),
+        totals=c.Totals(
+            line_net_total=totals.without_vat,
+            tax_exclusive_amount=totals.without_vat,
+            tax_inclusive_amount=totals.with_vat,
+            amount_due=totals.with_vat,
+            vat_total=totals.vat,
+        ),
+        lines=lines,
+        vat_breakdown=breakdown,
+        due_date=keyed.due_date,
+        buyer_reference=keyed.service.code if keyed.service else None,
+        purchase_order_reference=keyed.engagement or None,
+        payment_terms=keyed.payment_terms or None,
+        preceding_invoices=[c.PrecedingInvoice(number=keyed.preceding_number)]
+        if keyed.preceding_number
+        else [],
+        payment=payment,
+        attachments=attachments,
+        specification_id=EN16931_ID,
+    )
+
+
+def _embed_in_pdf(pdf: bytes, invoice: c.Invoice) -> bytes:
+    """The supplier's own PDF with the CII of what they keyed inside (a Factur-X)."""
+    return facturx.generate_from_binary(
+        pdf,
+        write_cii(invoice),
+        flavor="factur-x",
+        level="en16931",
+        check_xsd=True,
+        lang="fr-FR",
+    )
+
+
+@transaction.atomic
+def portal_invoice_submit(
+    *,
+    structure: Structure,
+    user: User,
+    keyed: KeyedInvoice,
+    draft: InvoiceDraft | None = None,
+    pdf: ReceivedFile | None = None,
+) -> Flow:
+    """Deposits a keyed invoice: a generated Factur-X, or the supplier's PDF with the keyed
+    data embedded, goes through the deposit pipeline like any other flow."""
+    invoice = keyed_invoice_to_canonical(structure=structure, keyed=keyed)
+    if pdf is None:
+        data, syntax = write_facturx(invoice), FlowSyntax.FACTURX
+    else:
+        data, syntax = _embed_in_pdf(_read(pdf), invoice), FlowSyntax.PDF
+    receipt = flow_receive(
+        data=data,
+        filename=f"{keyed.number}.pdf",
+        channel=DepositChannel.PORTAIL,
+        structure=structure,
+        user=user,
+        syntax=syntax,
+    )
+    if draft is not None:
+        draft.flow = receipt.flow
+        draft.save(update_fields=["flow", "updated_at"])
+    return receipt.flow

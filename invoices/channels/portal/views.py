@@ -1,0 +1,675 @@
+"""Pages and small JSON endpoints of the supplier portal.
+
+Every view acts for the supplier structure the user works under (chosen in the header):
+flows, invoices, drafts and attachments are looked up within it, so another structure's ids
+answer 404. Public structures' agents are refused (403).
+
+The invoice form works without JavaScript: its extra buttons (choose the recipient, add a
+line, recompute the totals, remove an attachment) post the form and the page comes back with
+what was typed. The script only saves those round trips; it computes nothing itself.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+
+from chorus.access import MembershipRequiredMixin
+from chorus.models import Structure
+from invoices import canonical as c
+from invoices.channels.portal import forms, services
+from invoices.channels.portal.computations import InvoiceTotals, invoice_totals
+from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax, InvoiceStatus
+from invoices.formats.facturx import money
+from invoices.ingestion.receive import flow_receive
+from invoices.ingestion.report import flow_report
+from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
+from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
+from invoices.validation.reading import MAX_FILE_BYTES
+
+PAGE_SIZE = 20
+SUGGESTIONS = 10
+MAX_LINES = 500
+# What a draft keeps of the invoice form, besides its lines.
+STATE_FIELDS = (
+    "recipient_siret",
+    "service_code",
+    "engagement",
+    "type_code",
+    "preceding_number",
+    "number",
+    "issue_date",
+    "due_date",
+    "vat_exemption_reason",
+    "payment_terms",
+    "bank_account",
+    "attachment_ids",
+    "pdf_token",
+)
+RECIPIENT_FIELDS = ("recipient_siret", "service_code", "engagement")
+LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat")
+
+
+class PortalView(MembershipRequiredMixin, View):
+    """A page of the supplier structure the user acts under."""
+
+    public = False
+
+    def render_page(self, template_name: str, **context) -> HttpResponse:
+        context.update(membership=self.membership, structure=self.structure)
+        return render(self.request, template_name, context)
+
+
+def _paginate(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.pages_list = list(page.paginator.get_elided_page_range(page.number))
+    return page
+
+
+def _download(received_file, filename: str) -> FileResponse:
+    return FileResponse(
+        received_file.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=received_file.content_type,
+    )
+
+
+# The invoice form ------------------------------------------------------------------------
+
+
+def _raw_lines(post) -> list[tuple[int, dict]]:
+    """The typed lines of a posted form, with their row index; unused rows left out."""
+    try:
+        count = min(int(post.get(f"{forms.LINES_PREFIX}-TOTAL_FORMS", 0)), MAX_LINES)
+    except ValueError:
+        count = 0
+    lines = []
+    for index in range(count):
+        raw = {name: post.get(f"{forms.LINES_PREFIX}-{index}-{name}", "") for name in LINE_FIELDS}
+        if any(raw[name].strip() for name in forms.LineForm.typed_fields):
+            lines.append((index, raw))
+    return lines
+
+
+def _lines_totals(raw_lines: list[dict]) -> tuple[InvoiceTotals, list[forms.LineForm]]:
+    """Totals of the complete lines among those typed (incomplete ones are left out)."""
+    line_forms = [forms.LineForm(data=raw) for raw in raw_lines]
+    valid = [form for form in line_forms if form.is_valid()]
+    return invoice_totals([form.line_input() for form in valid]), line_forms
+
+
+def _totals_json(totals: InvoiceTotals) -> dict:
+    return {
+        "vat_breakdown": [
+            {
+                "label": group.label,
+                "base": money(group.base),
+                "tax": money(group.tax),
+                "base_value": str(group.base),
+                "tax_value": str(group.tax),
+            }
+            for group in totals.vat_breakdown
+        ],
+        "without_vat": money(totals.without_vat),
+        "vat": money(totals.vat),
+        "with_vat": money(totals.with_vat),
+        "without_vat_value": str(totals.without_vat),
+        "vat_value": str(totals.vat),
+        "with_vat_value": str(totals.with_vat),
+        "has_exempt_line": totals.has_exempt_line,
+    }
+
+
+def _bound_data(state: dict) -> dict:
+    """The form data a state stands for (at least one line row, blank if none was typed)."""
+    lines = state["lines"] or [{}]
+    data = {name: state["fields"].get(name, "") for name in STATE_FIELDS}
+    data[f"{forms.LINES_PREFIX}-TOTAL_FORMS"] = str(len(lines))
+    data[f"{forms.LINES_PREFIX}-INITIAL_FORMS"] = "0"
+    for index, line in enumerate(lines):
+        for name in LINE_FIELDS:
+            data[f"{forms.LINES_PREFIX}-{index}-{name}"] = line.get(name, "")
+    return data
+
+
+class InvoiceFormView(PortalView):
+    """Keying an invoice (or, in PDF mode, the data of the supplier's own PDF invoice)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.draft = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_draft(self, pk):
+        return get_object_or_404(InvoiceDraft, pk=pk, structure=self.structure, flow__isnull=True)
+
+    def get(self, request, pk=None):
+        if pk is not None:
+            self.draft = self.get_draft(pk)
+            state = self.draft.data
+        else:
+            mode = "pdf" if request.GET.get("mode") == "pdf" else "keyed"
+            state = {"mode": mode, "fields": {}, "lines": []}
+        return self.render_unbound(state)
+
+    def post(self, request, pk=None):
+        if pk is not None:
+            self.draft = self.get_draft(pk)
+        state, upload_errors = self.state_from_post()
+        action = request.POST.get("action", "")
+        if action == "save":
+            self.draft = services.draft_save(
+                structure=self.structure, user=request.user, state=state, draft=self.draft
+            )
+            messages.success(request, _("Le brouillon est enregistré."))
+            return redirect("invoices:draft_edit", pk=self.draft.pk)
+        if action == "submit":
+            return self.submit(state, upload_errors)
+        add_line = action == "add_line"
+        return self.render_unbound(state, upload_errors=upload_errors, add_line=add_line)
+
+    # State: what the user typed, kept as strings ------------------------------------------
+
+    def state_from_post(self) -> tuple[dict, dict]:
+        post, files = self.request.POST, self.request.FILES
+        mode = "pdf" if post.get("mode") == "pdf" else "keyed"
+        fields = {name: post.get(name, "") for name in STATE_FIELDS}
+        lines = [raw for _index, raw in _raw_lines(post)]
+        errors = {"attachments": [], "pdf": []}
+        kept = self.kept_attachments(fields["attachment_ids"])
+        removed = post.get("remove_attachment", "")
+        kept = [upload for upload in kept if str(upload.pk) != removed]
+        total = sum(upload.received_file.size for upload in kept)
+        for upload in files.getlist("attachments"):
+            problems = forms.attachment_errors(upload.name, upload.size)
+            if not problems and (error := forms.attachments_total_error(total + upload.size)):
+                problems = [error]
+            if problems:
+                errors["attachments"] += problems
+                continue
+            kept.append(
+                services.attachment_upload_store(
+                    structure=self.structure,
+                    user=self.request.user,
+                    name=upload.name,
+                    data=upload.read(),
+                    mime_type=forms.mime_type_of(upload.name),
+                )
+            )
+            total += upload.size
+        fields["attachment_ids"] = ",".join(str(upload.pk) for upload in kept)
+        if mode == "pdf" and "pdf" in files:
+            token, problem = self.store_pdf(files["pdf"])
+            if problem:
+                errors["pdf"].append(problem)
+            else:
+                fields["pdf_token"] = token
+        return {"mode": mode, "fields": fields, "lines": lines}, errors
+
+    def kept_attachments(self, ids: str) -> list[AttachmentUpload]:
+        wanted = [int(pk) for pk in ids.split(",") if pk.strip().isdigit()]
+        found = AttachmentUpload.objects.filter(structure=self.structure, pk__in=wanted)
+        by_pk = {upload.pk: upload for upload in found.select_related("received_file")}
+        return [by_pk[pk] for pk in wanted if pk in by_pk]
+
+    def store_pdf(self, upload) -> tuple[str, str | None]:
+        head = upload.read(5)
+        upload.seek(0)
+        if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
+            return "", _(
+                "Le fichier « %(name)s » n'est pas un PDF : choisissez votre facture au format PDF."
+            ) % {"name": upload.name}
+        if upload.size > MAX_FILE_BYTES:
+            return "", _(
+                "Le PDF « %(name)s » dépasse 120 Mo : allégez-le (images moins lourdes) avant "
+                "de le déposer."
+            ) % {"name": upload.name}
+        token = services.pdf_store(
+            structure=self.structure, data=upload.read(), filename=upload.name
+        )
+        return token, None
+
+    # Rendering ------------------------------------------------------------------------------
+
+    def render_unbound(self, state, *, upload_errors=None, add_line=False):
+        fields = state["fields"]
+        pdf_mode = state.get("mode") == "pdf"
+        form = forms.InvoiceForm(initial=fields, structure=self.structure, pdf_mode=pdf_mode)
+        extra = (0 if state["lines"] else 1) + (1 if add_line else 0)
+        formset = forms.line_formset_class(extra)(initial=state["lines"], prefix=forms.LINES_PREFIX)
+        return self.render_form(state, form, formset, upload_errors or {})
+
+    def render_form(self, state, form, formset, upload_errors, status=200):
+        fields = state["fields"]
+        totals, line_forms = _lines_totals(state["lines"])
+        pdf = services.pdf_from_token(structure=self.structure, token=fields.get("pdf_token", ""))
+        amounts = iter(totals.line_amounts)
+        line_amounts = [money(next(amounts)) if f.is_valid() else "" for f in line_forms]
+        response = self.render_page(
+            "invoices/portal/invoice_form.html",
+            form=form,
+            formset=formset,
+            rows=list(zip(formset.forms, line_amounts + [""] * len(formset.forms), strict=False)),
+            mode=state.get("mode", "keyed"),
+            draft=self.draft,
+            totals=_totals_json(totals),
+            show_exemption=totals.has_exempt_line or bool(fields.get("vat_exemption_reason")),
+            attachments=self.kept_attachments(fields.get("attachment_ids", "")),
+            attachment_errors=upload_errors.get("attachments", []),
+            pdf=pdf,
+            pdf_errors=upload_errors.get("pdf", []),
+            requirements=form.requirements,
+            bank_accounts_url=reverse("suppliers:bank_accounts"),
+            recipients_url=reverse("invoices:recipient_search"),
+            totals_url=reverse("invoices:totals"),
+        )
+        response.status_code = status
+        return response
+
+    # Submission -----------------------------------------------------------------------------
+
+    def submit(self, state, upload_errors):
+        data = _bound_data(state)
+        pdf_mode = state["mode"] == "pdf"
+        form = forms.InvoiceForm(data=data, structure=self.structure, pdf_mode=pdf_mode)
+        formset = forms.line_formset_class(0)(data=data, prefix=forms.LINES_PREFIX)
+        typed = [line for line in formset.forms if not line.is_blank]
+        valid = form.is_valid() & all([line.is_valid() for line in typed])
+        if not typed:
+            form.add_error(None, _("La facture n'a aucune ligne : ajoutez au moins une ligne."))
+        pdf = services.pdf_from_token(structure=self.structure, token=form.data["pdf_token"])
+        pdf_errors = upload_errors["pdf"]
+        if pdf_mode and pdf is None and not pdf_errors:
+            pdf_errors.append(_("Joignez votre facture au format PDF."))
+        if valid and typed:
+            totals = invoice_totals([line.line_input() for line in typed])
+            form.check_lines(totals)
+        if not form.is_valid() or not valid or not typed or any(upload_errors.values()):
+            return self.render_form(state, form, formset, upload_errors, status=400)
+        keyed = self.keyed_invoice(form, typed, totals, state)
+        flow = services.portal_invoice_submit(
+            structure=self.structure, user=self.request.user, keyed=keyed, draft=self.draft, pdf=pdf
+        )
+        messages.success(
+            self.request,
+            _("La facture %(number)s est déposée (flux %(flow)s).")
+            % {"number": keyed.number, "flow": flow.number},
+        )
+        return redirect("invoices:flow_detail", pk=flow.pk)
+
+    def keyed_invoice(self, form, typed, totals, state) -> services.KeyedInvoice:
+        data = form.cleaned_data
+        requirements = form.requirements
+        code = data["service_code"]
+        service = next((s for s in requirements.services if s.code == code), None)
+        return services.KeyedInvoice(
+            recipient=form.recipient,
+            service=service,
+            engagement=data["engagement"].strip(),
+            type_code=data["type_code"],
+            preceding_number=data["preceding_number"]
+            if data["type_code"] != c.TYPE_INVOICE
+            else "",
+            number=data["number"],
+            issue_date=data["issue_date"],
+            due_date=data["due_date"],
+            lines=[
+                services.KeyedLine(
+                    description=line.cleaned_data["description"],
+                    quantity=line.cleaned_data["quantity"],
+                    unit=line.cleaned_data["unit"],
+                    unit_price=line.cleaned_data["unit_price"],
+                    vat=line.cleaned_data["vat"],
+                )
+                for line in typed
+            ],
+            totals=totals,
+            vat_exemption_reason=data["vat_exemption_reason"] if totals.has_exempt_line else "",
+            payment_terms=data["payment_terms"],
+            bank_account=data["bank_account"],
+            attachments=self.kept_attachments(data["attachment_ids"]),
+        )
+
+
+class TotalsView(PortalView):
+    """The totals of the lines posted, computed by the same function as on submit."""
+
+    def post(self, request):
+        indexed = _raw_lines(request.POST)
+        totals, line_forms = _lines_totals([raw for _index, raw in indexed])
+        amounts = iter(totals.line_amounts)
+        lines, errors = {}, {}
+        for (index, _raw), form in zip(indexed, line_forms, strict=True):
+            if form.is_valid():
+                lines[str(index)] = money(next(amounts))
+            else:
+                for name, field_errors in form.errors.items():
+                    errors[f"id_{forms.LINES_PREFIX}-{index}-{name}"] = field_errors[0]
+        if totals.has_exempt_line and not request.POST.get("vat_exemption_reason", "").strip():
+            errors["id_vat_exemption_reason"] = forms.exemption_reason_missing()
+        return JsonResponse({**_totals_json(totals), "lines": lines, "errors": errors})
+
+
+class RecipientSearchView(PortalView):
+    """Suggestions of public recipients: every word must match a SIRET, name, postcode or city."""
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()[:200]
+        if len(query) < 2:
+            return JsonResponse({"results": [], "message": ""})
+        structures = Structure.objects.public().active()
+        for term in query.split():
+            structures = structures.filter(
+                Q(identifier__startswith=term)
+                | Q(legal_name__icontains=term)
+                | Q(postcode__startswith=term)
+                | Q(city__icontains=term)
+            )
+        results = [
+            {"siret": s.identifier, "name": s.legal_name, "postcode": s.postcode, "city": s.city}
+            for s in structures.order_by("legal_name", "identifier")[:SUGGESTIONS]
+        ]
+        message = ngettext(
+            "%(count)s structure trouvée", "%(count)s structures trouvées", len(results)
+        ) % {"count": len(results)}
+        if not results:
+            message = _("Aucune structure publique ne correspond : essayez le SIRET ou la ville.")
+        return JsonResponse({"results": results, "message": message})
+
+
+class RecipientFieldsView(PortalView):
+    """The recipient's part of the invoice form (service, engagement juridique), rendered for
+    the recipient, service and engagement typed: the script swaps it in when they change."""
+
+    def get(self, request):
+        initial = {name: request.GET.get(name, "") for name in RECIPIENT_FIELDS}
+        form = forms.InvoiceForm(initial=initial, structure=self.structure)
+        return render(
+            request,
+            "invoices/portal/_recipient_fields.html",
+            {"form": form, "requirements": form.requirements},
+        )
+
+
+# Drafts ----------------------------------------------------------------------------------
+
+
+class DraftListView(PortalView):
+    def get(self, request):
+        drafts = InvoiceDraft.objects.filter(structure=self.structure, flow__isnull=True)
+        return self.render_page(
+            "invoices/portal/draft_list.html",
+            page_obj=_paginate(request, drafts.select_related("created_by")),
+        )
+
+
+class DraftDeleteView(PortalView):
+    def get_draft(self, pk):
+        return get_object_or_404(InvoiceDraft, pk=pk, structure=self.structure, flow__isnull=True)
+
+    def get(self, request, pk):
+        return self.render_page("invoices/portal/draft_delete.html", draft=self.get_draft(pk))
+
+    def post(self, request, pk):
+        services.draft_delete(draft=self.get_draft(pk))
+        messages.success(request, _("Le brouillon est supprimé."))
+        return redirect("invoices:draft_list")
+
+
+class AttachmentDownloadView(PortalView):
+    def get(self, request, pk):
+        upload = get_object_or_404(
+            AttachmentUpload.objects.select_related("received_file"),
+            pk=pk,
+            structure=self.structure,
+        )
+        return _download(upload.received_file, upload.name)
+
+
+# Uploads and flows -----------------------------------------------------------------------
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("x-requested-with") == "XMLHttpRequest"
+
+
+def _upload_syntax(filename: str) -> str:
+    # A PDF must be a Factur-X; an XML or a batch is recognised by its content.
+    return FlowSyntax.FACTURX if filename.lower().endswith(".pdf") else ""
+
+
+class UploadView(PortalView):
+    def get(self, request):
+        return self.render_upload(forms.UploadForm())
+
+    def post(self, request):
+        form = forms.UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            if _wants_json(request):
+                return JsonResponse(
+                    {"errors": {name: list(errs) for name, errs in form.errors.items()}},
+                    status=400,
+                )
+            return self.render_upload(form, status=400)
+        upload = form.cleaned_data["file"]
+        receipt = flow_receive(
+            data=upload.read(),
+            filename=upload.name,
+            channel=DepositChannel.PORTAIL,
+            structure=self.structure,
+            user=request.user,
+            syntax=_upload_syntax(upload.name),
+        )
+        flow = receipt.flow
+        if receipt.created:
+            text = _("Le fichier %(name)s est reçu : flux %(flow)s.")
+        else:
+            text = _(
+                "Vous aviez déjà déposé ce fichier à l'identique : voici le dépôt d'origine, "
+                "flux %(flow)s."
+            )
+        messages.success(request, text % {"name": upload.name, "flow": flow.number})
+        flow_url = reverse("invoices:flow_detail", args=[flow.pk])
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "number": flow.number,
+                    "created": receipt.created,
+                    "message": text % {"name": upload.name, "flow": flow.number},
+                    "flow_url": flow_url,
+                    "status_url": reverse("invoices:flow_status", args=[flow.pk]),
+                }
+            )
+        return redirect(flow_url)
+
+    def render_upload(self, form, status=200):
+        response = self.render_page(
+            "invoices/portal/upload.html",
+            form=form,
+            max_bytes=settings.FLOW_MAX_BYTES,
+            max_invoices=settings.FLOW_MAX_INVOICES,
+        )
+        response.status_code = status
+        return response
+
+
+class FlowMixin:
+    def get_flow(self, pk) -> Flow:
+        return get_object_or_404(
+            Flow.objects.select_related("received_file"), pk=pk, structure=self.structure
+        )
+
+
+def _flow_progress(flow: Flow) -> dict:
+    items = flow.items.all()
+    total = items.count()
+    done = items.exclude(status=FlowItemStatus.EN_ATTENTE).count()
+    percent = 100 if flow.is_final else int(100 * done / total) if total else 0
+    message = ngettext(
+        "%(state)s : %(done)s facture traitée sur %(total)s.",
+        "%(state)s : %(done)s factures traitées sur %(total)s.",
+        done,
+    ) % {"state": flow.get_status_display(), "done": done, "total": total}
+    return {"total": total, "done": done, "percent": percent, "message": message}
+
+
+class FlowStatusView(FlowMixin, PortalView):
+    def get(self, request, pk):
+        flow = self.get_flow(pk)
+        return JsonResponse(
+            {
+                "number": flow.number,
+                "status": flow.status,
+                "label": flow.get_status_display(),
+                "final": flow.is_final,
+                **_flow_progress(flow),
+            }
+        )
+
+
+class FlowListView(PortalView):
+    def get(self, request):
+        search = forms.FlowSearchForm(request.GET or None)
+        flows = Flow.objects.filter(structure=self.structure).select_related("submitted_by")
+        if search.is_valid():
+            data = search.cleaned_data
+            if data["number"]:
+                flows = flows.filter(
+                    Q(number__icontains=data["number"]) | Q(filename__icontains=data["number"])
+                )
+            if data["status"]:
+                flows = flows.filter(status=data["status"])
+            if data["date_from"]:
+                flows = flows.filter(created_at__date__gte=data["date_from"])
+            if data["date_to"]:
+                flows = flows.filter(created_at__date__lte=data["date_to"])
+        return self.render_page(
+            "invoices/portal/flow_list.html",
+            search=search,
+            searched=bool(request.GET.keys() - {"page"}),
+            page_obj=_paginate(request, flows),
+        )
+
+
+class FlowDetailView(FlowMixin, PortalView):
+    def get(self, request, pk):
+        flow = self.get_flow(pk)
+        context = flow_report_context(flow_report(flow))
+        for entry in context["invoices"]:
+            status = entry["statutFacture"]
+            entry["statut_label"] = InvoiceStatus(status).label if status else ""
+        return self.render_page(
+            "invoices/portal/flow_detail.html",
+            flow=flow,
+            history=flow.history.all(),
+            progress=_flow_progress(flow),
+            **context,
+        )
+
+
+class FlowFileView(FlowMixin, PortalView):
+    def get(self, request, pk):
+        flow = self.get_flow(pk)
+        return _download(flow.received_file, flow.filename)
+
+
+class FlowReportPdfView(FlowMixin, PortalView):
+    def get(self, request, pk):
+        flow = self.get_flow(pk)
+        response = HttpResponse(flow_report_pdf(flow), content_type="application/pdf")
+        filename = f"compte-rendu-{flow.number}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+# Invoices --------------------------------------------------------------------------------
+
+
+class InvoiceListView(PortalView):
+    def get(self, request):
+        search = forms.InvoiceSearchForm(request.GET or None)
+        invoices = Invoice.objects.filter(supplier=self.structure).select_related(
+            "recipient", "service"
+        )
+        if search.is_valid():
+            data = search.cleaned_data
+            if data["number"]:
+                invoices = invoices.filter(number__icontains=data["number"])
+            if data["recipient"]:
+                term = data["recipient"].strip()
+                invoices = invoices.filter(
+                    Q(recipient__legal_name__icontains=term) | Q(buyer_identifier__startswith=term)
+                )
+            if data["status"]:
+                invoices = invoices.filter(status=data["status"])
+            if data["date_from"]:
+                invoices = invoices.filter(issue_date__gte=data["date_from"])
+            if data["date_to"]:
+                invoices = invoices.filter(issue_date__lte=data["date_to"])
+        return self.render_page(
+            "invoices/portal/invoice_list.html",
+            search=search,
+            searched=bool(request.GET.keys() - {"page"}),
+            page_obj=_paginate(request, invoices),
+        )
+
+
+class InvoiceMixin:
+    def get_invoice(self, pk) -> Invoice:
+        return get_object_or_404(
+            Invoice.objects.select_related("recipient", "service", "received_file"),
+            pk=pk,
+            supplier=self.structure,
+        )
+
+
+class InvoiceDetailView(InvoiceMixin, PortalView):
+    def get(self, request, pk):
+        invoice = self.get_invoice(pk)
+        document = invoice.canonical
+        flow_item = getattr(invoice, "flow_item", None)
+        currency = document.currency
+        return self.render_page(
+            "invoices/portal/invoice_detail.html",
+            invoice=invoice,
+            document=document,
+            flow=flow_item.flow if flow_item else None,
+            history=invoice.history.select_related("actor"),
+            lines=[
+                {
+                    "line": line,
+                    "price": money(line.price.net_price, currency),
+                    "amount": money(line.net_amount, currency),
+                    "vat": f"{line.vat_rate.normalize():f} %".replace(".", ",")
+                    if line.vat_category_code == "S" and line.vat_rate is not None
+                    else line.vat_category_code,
+                }
+                for line in document.lines
+            ],
+            vat_breakdown=[
+                {
+                    "group": group,
+                    "base": money(group.taxable_amount, currency),
+                    "tax": money(group.tax_amount, currency),
+                }
+                for group in document.vat_breakdown
+            ],
+            totals={
+                "without_vat": money(document.totals.tax_exclusive_amount, currency),
+                "vat": money(document.totals.vat_total, currency),
+                "with_vat": money(document.totals.tax_inclusive_amount, currency),
+                "due": money(document.totals.amount_due, currency),
+            },
+        )
+
+
+class InvoiceFileView(InvoiceMixin, PortalView):
+    def get(self, request, pk):
+        invoice = self.get_invoice(pk)
+        return _download(invoice.received_file, invoice.received_file.filename)
