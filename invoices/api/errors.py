@@ -152,6 +152,14 @@ FILENAME_INVALID = Message(
     400,
     _("{field} « {name} » est refusé : {reason}"),
 )
+REQUEST_TOO_LARGE = Message(
+    "GCU_MSG_50_007",
+    413,
+    _(
+        "Le corps de la requête fait {size} octets, au-delà des {limit} octets admis pour "
+        "cette opération : envoyez un fichier plus petit (découpez un lot en plusieurs dépôts)."
+    ),
+)
 
 
 class CproFieldsError(CproError):

@@ -7,12 +7,14 @@ deposited. Anything else is answered as not found.
 
 import base64
 
+from django.conf import settings
 from django.utils import timezone
 
 from chorus.api.base import CproView, cpro_operation
 from chorus.api.envelope import cpro_success, paginate
 from invoices import selectors
 from invoices.api import errors, services, shapes
+from invoices.api.parsers import UploadJSONParser, body_limit
 from invoices.api.serializers import (
     AjouterFichierRequestSerializer,
     AjouterFichierResponseSerializer,
@@ -40,6 +42,7 @@ from invoices.enums import DepositChannel
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import finding_sentence
 from invoices.ingestion.report_pdf import flow_report_pdf
+from invoices.validation.platform_rules import ATTACHMENT_MAX_BYTES
 
 FACTURES = "Factures"
 TRANSVERSES = "Transverses"
@@ -52,6 +55,11 @@ def _b64(data: bytes) -> str:
 
 
 class DeposerFluxView(CproView):
+    parser_classes = [UploadJSONParser]
+
+    def max_body_bytes(self) -> int:
+        return body_limit(settings.FLOW_MAX_BYTES)
+
     @cpro_operation(
         operation_id="deposerFluxFacture",
         summary="Déposer un flux de factures",
@@ -391,6 +399,11 @@ class ConsulterCRDetailleView(CproView):
 
 
 class AjouterFichierView(CproView):
+    parser_classes = [UploadJSONParser]
+
+    def max_body_bytes(self) -> int:
+        return body_limit(ATTACHMENT_MAX_BYTES)
+
     @cpro_operation(
         operation_id="ajouterFichierDansSysteme",
         summary="Déposer une pièce jointe",

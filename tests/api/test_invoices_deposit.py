@@ -2,6 +2,8 @@
 own code, without creating a flow; the report follows through consulterCRDetaille."""
 
 import base64
+import io
+import zipfile
 
 import pytest
 
@@ -135,9 +137,6 @@ def test_another_account_of_the_structure_depositing_the_same_bytes_gets_its_own
 
 
 def test_a_batch_archive_is_accepted_with_its_extension(cpro, supplier, service, deposit_processed):
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("a.xml", invoice_xml(supplier, service, number="LOT-1"))
@@ -265,3 +264,22 @@ def test_the_deposit_needs_a_token_and_a_cpro_account(client, access_token, tech
     assert wrong_account.status_code == 401
     assert wrong_account.json()["libelle"].startswith("GCU_MSG_02_005")
     assert not Flow.objects.exists()
+
+
+def test_a_deposit_larger_than_the_form_limit_is_received(cpro, settings):
+    data = b"<Invoice>" + b" " * (3 * 1024 * 1024) + b"</Invoice>"
+    assert len(b64(data)) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = deposit(cpro, data, filename="grande.xml")
+
+    assert response.status_code == 200, response.content
+    assert Flow.objects.get().received_file.size == len(data)
+
+
+def test_a_body_over_the_deposit_limit_is_refused_before_reading(cpro, settings):
+    settings.FLOW_MAX_BYTES = 1000
+
+    response = deposit(cpro, b"x" * 200_000, filename="lot.zip")
+
+    libelle = _refused(response, 413, "GCU_MSG_50_007")
+    assert "découpez un lot" in libelle
