@@ -21,16 +21,8 @@ INVOICE_NOT_FOUND = Message(
         "factures/v1/rechercher/recipiendaire (factures reçues)."
     ),
 )
-RECIPIENT_UNKNOWN = Message(
-    "GCU_MSG_10_002",
-    400,
-    _(
-        "destinataire.codeDestinataire « {code} » n'est pas le SIRET d'une structure publique "
-        "de l'annuaire : vérifiez-le avec structures/v1/rechercher."
-    ),
-)
 SUPPLIER_NOT_CALLER = Message(
-    "GCU_MSG_10_003",
+    "GCU_MSG_10_002",
     403,
     _(
         "fournisseur.idFournisseur {supplier_id} n'est pas la structure de votre compte "
@@ -38,48 +30,13 @@ SUPPLIER_NOT_CALLER = Message(
         "{structure_id}). Omettez idFournisseur ou donnez {structure_id}."
     ),
 )
-BANK_ACCOUNT_REQUIRED = Message(
-    "GCU_MSG_10_004",
-    400,
-    _(
-        "Un paiement par virement exige vos coordonnées bancaires : donnez dans "
-        "fournisseur.codeCoordonneesBancairesFournisseur l'identifiant d'un compte bancaire "
-        "actif de votre structure ({available})."
-    ),
-)
-BANK_ACCOUNT_NOT_FOUND = Message(
-    "GCU_MSG_10_005",
-    400,
-    _(
-        "fournisseur.codeCoordonneesBancairesFournisseur {bank_account_id} n'est pas un compte "
-        "bancaire actif de votre structure : utilisez l'un de ceux-ci : {available}."
-    ),
-)
-ATTACHMENT_NOT_FOUND = Message(
-    "GCU_MSG_10_006",
-    400,
-    _(
-        "{field} {attachment_id} ne désigne aucune pièce jointe déposée par votre structure : "
-        "déposez le fichier avec transverses/v1/ajouter/fichier et donnez le pieceJointeId "
-        "qu'il renvoie."
-    ),
-)
-ATTACHMENT_MIME_REFUSED = Message(
-    "GCU_MSG_10_007",
-    400,
-    _(
-        "La pièce jointe « {name} » (type {mime_type}) ne peut pas être intégrée à la facture : "
-        "la norme EN 16931 n'admet que {allowed}. Convertissez-la (en PDF par exemple) puis "
-        "déposez-la à nouveau."
-    ),
-)
 SUBMISSION_INVALID = Message(
-    "GCU_MSG_10_008",
+    "GCU_MSG_10_003",
     400,
     _("La facture ne peut pas être constituée : {details}."),
 )
 AMOUNTS_MISMATCH = Message(
-    "GCU_MSG_10_009",
+    "GCU_MSG_10_004",
     400,
     _(
         "Les montants transmis ne correspondent pas à ceux calculés à partir des lignes "
@@ -88,7 +45,7 @@ AMOUNTS_MISMATCH = Message(
     ),
 )
 INVOICE_REFUSED = Message(
-    "GCU_MSG_10_010",
+    "GCU_MSG_10_005",
     400,
     _(
         "La facture {number} est refusée (flux {flow_number}) : {details} Corrigez-la puis "
@@ -97,7 +54,7 @@ INVOICE_REFUSED = Message(
     ),
 )
 INVOICE_PENDING = Message(
-    "GCU_MSG_10_011",
+    "GCU_MSG_10_006",
     503,
     _(
         "La facture a été reçue (flux {flow_number}) mais son traitement n'est pas terminé : "
@@ -106,7 +63,7 @@ INVOICE_PENDING = Message(
     ),
 )
 DOWNLOAD_TOO_LARGE = Message(
-    "GCU_MSG_10_012",
+    "GCU_MSG_10_007",
     413,
     _(
         "Les fichiers demandés totalisent {size} octets, au-delà de la limite de {limit} "

@@ -16,6 +16,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from chorus.enums import IdentifierType
 from chorus.models import BankAccount, Structure
@@ -25,6 +26,30 @@ from invoices.models import AttachmentUpload
 from invoices.validation.codelists import official_code_lists
 
 CENT = Decimal("0.01")
+
+# What is wrong with a field of the request, and how to fix it.
+RECIPIENT_UNKNOWN = _lazy(
+    "« {code} » n'est pas le SIRET d'une structure publique de l'annuaire : vérifiez-le avec "
+    "structures/v1/rechercher."
+)
+BANK_ACCOUNT_REQUIRED = _lazy(
+    "un paiement par virement exige vos coordonnées bancaires : donnez l'identifiant d'un "
+    "compte bancaire actif de votre structure ({available})."
+)
+BANK_ACCOUNT_NOT_FOUND = _lazy(
+    "{bank_account_id} n'est pas un compte bancaire actif de votre structure : utilisez l'un "
+    "de ceux-ci : {available}."
+)
+ATTACHMENT_NOT_FOUND = _lazy(
+    "{field} {attachment_id} ne désigne aucune pièce jointe déposée par votre structure : "
+    "déposez le fichier avec transverses/v1/ajouter/fichier et donnez le pieceJointeId qu'il "
+    "renvoie."
+)
+ATTACHMENT_MIME_REFUSED = _lazy(
+    "la pièce jointe « {name} » (type {mime_type}) ne peut pas être intégrée à la facture : la "
+    "norme EN 16931 n'admet que {allowed}. Convertissez-la (en PDF par exemple) puis "
+    "déposez-la à nouveau."
+)
 
 TYPE_CODES = {"FACTURE": c.TYPE_INVOICE, "AVOIR": c.TYPE_CREDIT_NOTE, "ACOMPTE": c.TYPE_PREPAYMENT}
 CADRE_SUPPORTED = "A1_FACTURE_FOURNISSEUR"
@@ -302,15 +327,13 @@ def _payment(data: dict, structure: Structure, problems: _Problems) -> c.Payment
     wanted = (data.get("fournisseur") or {}).get("codeCoordonneesBancairesFournisseur")
     field = "fournisseur.codeCoordonneesBancairesFournisseur"
     if wanted is None:
-        problems.add(field, str(errors.BANK_ACCOUNT_REQUIRED.text).format(available=available))
+        problems.add(field, str(BANK_ACCOUNT_REQUIRED).format(available=available))
         return payment
     account = accounts.filter(pk=wanted).first()
     if account is None:
         problems.add(
             field,
-            str(errors.BANK_ACCOUNT_NOT_FOUND.text).format(
-                bank_account_id=wanted, available=available
-            ),
+            str(BANK_ACCOUNT_NOT_FOUND).format(bank_account_id=wanted, available=available),
         )
         return payment
     payment.credit_transfers = [
@@ -351,15 +374,13 @@ def _attachments(data: dict, structure: Structure, problems: _Problems) -> list[
         if upload is None:
             problems.add(
                 field,
-                str(errors.ATTACHMENT_NOT_FOUND.text).format(
-                    field=f"{key}Id", attachment_id=upload_id
-                ),
+                str(ATTACHMENT_NOT_FOUND).format(field=f"{key}Id", attachment_id=upload_id),
             )
             continue
         if upload.mime_type not in allowed_types:
             problems.add(
                 field,
-                str(errors.ATTACHMENT_MIME_REFUSED.text).format(
+                str(ATTACHMENT_MIME_REFUSED).format(
                     name=upload.name,
                     mime_type=upload.mime_type,
                     allowed=", ".join(sorted(allowed_types)),
@@ -385,7 +406,7 @@ def _recipient(code: str, problems: _Problems) -> Structure | None:
     if recipient is None:
         problems.add(
             "destinataire.codeDestinataire",
-            str(errors.RECIPIENT_UNKNOWN.text).format(code=code),
+            str(RECIPIENT_UNKNOWN).format(code=code),
         )
     return recipient
 

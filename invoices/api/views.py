@@ -105,7 +105,7 @@ class SoumettreFactureView(CproView):
             "votre structure, le destinataire est trouvé dans l'annuaire par son SIRET. Les "
             "montants transmis (ligneTva, montantTotal) doivent égaler ceux calculés à partir "
             "des lignes. La facture est contrôlée et déposée avant la réponse ; une facture "
-            "refusée est signalée par GCU_MSG_10_010 avec chaque constat dans « erreurs »."
+            "refusée est signalée par GCU_MSG_10_005 avec chaque constat dans « erreurs »."
         ),
     )
     def post(self, request):
@@ -304,7 +304,7 @@ class TelechargerGroupeView(CproView):
             "Factures émises ou reçues par votre structure, en PDF Factur-X (PDF), en XML CII "
             "(PIVOT) ou les deux (ZIP). Une seule facture en PDF ou PIVOT sans pièces jointes : "
             "le fichier lui-même ; sinon une archive ZIP. Au-delà de 120 Mo : HTTP 413 "
-            "(GCU_MSG_10_012)."
+            "(GCU_MSG_10_007)."
         ),
         not_found=INVOICE_NOT_FOUND_DOC,
     )

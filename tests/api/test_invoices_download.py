@@ -172,7 +172,7 @@ def test_over_120_mb_answers_413(cpro, ubl_invoice, monkeypatch):
 
     assert response.status_code == 413
     body = response.json()
-    assert body["libelle"].startswith("GCU_MSG_10_012 : ")
+    assert body["libelle"].startswith("GCU_MSG_10_007 : ")
     assert "au-delà de la limite de 100 octets" in body["libelle"]
 
 

@@ -140,7 +140,7 @@ def test_amounts_that_differ_from_the_lines_are_refused_field_by_field(cpro, ser
     payload["montantTotal"]["montantTtcTotal"] = 1600
     payload["ligneTva"][1]["ligneTvaMontantTvaParTaux"] = 12
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_009")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_004")
 
     assert {error["champ"] for error in body["erreurs"]} == {
         "montantTotal.montantTtcTotal",
@@ -158,7 +158,7 @@ def test_every_problem_of_the_request_is_listed_at_once(cpro, service):
     payload["lignePoste"][1]["lignePosteUnite"] = "barrique"
     payload["pieceJointeComplementaire"] = [{"pieceJointeComplementaireId": 999}]
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_008")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_003")
 
     assert [error["champ"] for error in body["erreurs"]] == [
         "destinataire.codeDestinataire",
@@ -176,7 +176,7 @@ def test_a_zero_rate_line_needs_an_exemption_motive(cpro, service):
     payload = soumettre_payload(service)
     payload["lignePoste"][1]["lignePosteTauxTva"] = "TVA0"
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_008")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_003")
 
     assert body["erreurs"][0]["champ"] == "references.motifExonerationTva"
 
@@ -185,7 +185,7 @@ def test_an_invoice_the_platform_refuses_answers_each_finding_with_its_field(cpr
     service.structure.ej_required = True
     service.structure.save()
 
-    body = _refusal(cpro.post(SOUMETTRE, soumettre_payload(service)), 400, "GCU_MSG_10_010")
+    body = _refusal(cpro.post(SOUMETTRE, soumettre_payload(service)), 400, "GCU_MSG_10_005")
 
     flow = Flow.objects.get()
     assert flow.status == FlowStatus.REJETE
@@ -203,7 +203,7 @@ def test_the_same_number_twice_in_a_year_is_refused_as_a_duplicate(cpro, service
     payload = soumettre_payload(service)
     payload["commentaire"] = "Deuxième envoi, autre contenu"
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_010")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_005")
 
     assert any(error["champ"] == "numeroFactureSaisi" for error in body["erreurs"])
 
@@ -232,7 +232,7 @@ def test_a_technical_account_cannot_submit_for_another_structure(cpro, service):
     other = StructureFactory()
     payload = soumettre_payload(service, fournisseur={"idFournisseur": other.pk})
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 403, "GCU_MSG_10_003")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 403, "GCU_MSG_10_002")
 
     assert str(other.pk) in body["libelle"]
     assert not Flow.objects.exists()
@@ -245,7 +245,7 @@ def test_a_bank_account_of_another_structure_is_not_usable(cpro, service):
     )
     payload["references"]["modePaiement"] = "VIREMENT"
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_008")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_003")
 
     assert body["erreurs"][0]["champ"] == "fournisseur.codeCoordonneesBancairesFournisseur"
     assert f"{foreign.pk} n'est pas un compte bancaire actif de votre structure" in body["libelle"]
@@ -300,7 +300,7 @@ def test_an_attachment_of_a_type_en16931_refuses_is_not_embedded(cpro, service):
         service, pieceJointeComplementaire=[{"pieceJointeComplementaireId": attachment_id}]
     )
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_008")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_003")
 
     assert "devis.docx" in body["libelle"] and "application/pdf" in body["libelle"]
 
@@ -315,7 +315,7 @@ def test_an_attachment_of_another_structure_is_unknown(client, access_token, cpr
         service, pieceJointeComplementaire=[{"pieceJointeComplementaireId": attachment_id}]
     )
 
-    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_008")
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_003")
 
     assert f"pieceJointeComplementaireId {attachment_id} ne désigne aucune" in body["libelle"]
 
