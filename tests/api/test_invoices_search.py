@@ -71,6 +71,12 @@ def test_the_supplier_finds_its_invoices_with_the_chorus_fields(cpro, supplier):
     assert item["modeDepot"] == "API"
     assert item["dateHeureEtatCourant"]
     assert response.json()["parametresRetour"]["total"] == 1
+    by_flow = {"numeroFluxDepot": submitted["numeroFluxDepot"]}
+    assert _numbers(cpro.post(SUPPLIER_SEARCH, by_flow)) == ["FA-API-0001"]
+    assert _numbers(cpro.post(SUPPLIER_SEARCH, {"numeroMarche": "MARCHE-2025-07"})) == [
+        "FA-API-0001"
+    ]
+    assert _numbers(cpro.post(SUPPLIER_SEARCH, {"numeroMarche": "AUTRE"})) == []
 
 
 def test_supplier_filters(cpro, supplier, recipient):
