@@ -71,6 +71,7 @@ def keyed(recipient, *, lines=None, action="submit", **fields):
         "number": "FA-2025-001",
         "issue_date": "2025-03-14",
         "due_date": "2025-04-13",
+        "delivery_date": "",
         "vat_exemption_reason": "",
         "payment_terms": "Paiement à 30 jours par virement.",
         "bank_account": "",
@@ -292,6 +293,7 @@ def test_submit_deposits_a_facturx_that_is_integrated_and_made_available(
         user,
     )
     assert flow.status == FlowStatus.INTEGRE, flow.items.get().findings
+    assert flow.items.get().findings == []  # not even a warning
     invoice = Invoice.objects.get()
     assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
     assert (invoice.supplier, invoice.recipient, invoice.number) == (
@@ -310,6 +312,7 @@ def test_submit_deposits_a_facturx_that_is_integrated_and_made_available(
     assert report.format == "facturx"
     assert not [f for f in report.findings if f.is_fatal]
     document = invoice.canonical
+    assert document.delivery.date == document.issue_date  # none given: the issue date
     assert document.seller.name == "Menuiserie Durand"
     assert document.seller.vat_id == supplier.vat_number
     assert document.buyer.siret == recipient.identifier
@@ -483,6 +486,7 @@ def test_attachment_limits_are_checked_on_upload(client_in, recipient, settings)
         attachments=[
             _file(too_long),
             _file("programme.exe"),
+            _file("notes.docx"),  # allowed by Chorus Pro, not embeddable in EN 16931
             _file("gros.pdf", size=10 * 1024 * 1024 + 1),
             _file("ok.pdf"),
         ],
@@ -494,6 +498,10 @@ def test_attachment_limits_are_checked_on_upload(client_in, recipient, settings)
     )
     html = response.content.decode()
     assert "50 caractères au plus" in html
+    response = client_in.post(
+        NEW, keyed(recipient, action="recalculate", attachments=[_file("notes.docx")])
+    )
+    assert "enregistrez-le en PDF" in response.content.decode()
     assert 'aria-describedby="id_attachments-desc-error"' in html
 
 

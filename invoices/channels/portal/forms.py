@@ -26,6 +26,7 @@ from invoices import canonical as c
 from invoices.channels.portal.computations import VAT_CHOICES, LineInput
 from invoices.enums import FlowStatus, InvoiceStatus
 from invoices.models import Invoice
+from invoices.validation.codelists import official_code_lists
 from invoices.validation.platform_rules import (
     ALLOWED_ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
@@ -98,7 +99,9 @@ def directory_recipient(siret: str) -> Structure | None:
 
 
 def attachment_errors(name: str, size: int) -> list[str]:
-    """Why a supporting document cannot go with an invoice (Chorus Pro limits), if it can't."""
+    """Why a supporting document cannot go with an invoice, if it can't: the Chorus Pro limits
+    (size, name, extension), and the formats an EN 16931 invoice can embed (BR-CL-24), a
+    subset of the extensions Chorus Pro accepts."""
     errors = []
     extension = PurePath(name).suffix.lower().lstrip(".")
     if len(name) > ATTACHMENT_NAME_MAX_LENGTH:
@@ -113,8 +116,16 @@ def attachment_errors(name: str, size: int) -> list[str]:
         errors.append(
             _(
                 "Le fichier « %(name)s » n'a pas une extension acceptée : joignez un PDF, une "
-                "image (jpg, png, tif), un tableur (xlsx, ods, csv), un document (docx, odt, "
-                "txt) ou une archive zip."
+                "image PNG ou JPEG, ou un tableur CSV, XLSX ou ODS."
+            )
+            % {"name": name}
+        )
+    elif mime_type_of(name) not in _embeddable_mime_types():
+        errors.append(
+            _(
+                "Le fichier « %(name)s » ne peut pas être joint à une facture électronique, qui "
+                "n'accepte que les PDF, images PNG ou JPEG et tableurs CSV, XLSX ou ODS : "
+                "enregistrez-le en PDF."
             )
             % {"name": name}
         )
@@ -131,6 +142,11 @@ def attachment_errors(name: str, size: int) -> list[str]:
             _("Le fichier « %(name)s » est vide : choisissez un autre fichier.") % {"name": name}
         )
     return errors
+
+
+def _embeddable_mime_types() -> frozenset[str]:
+    """The MIME types EN 16931 lets an invoice embed (BR-CL-24), read from the official rules."""
+    return official_code_lists()["BR-CL-24"].codes
 
 
 def attachments_total_error(total: int) -> str | None:
@@ -156,6 +172,9 @@ class InvoiceForm(DsfrBaseForm):
         ),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Choisissez le destinataire dans l'annuaire ou indiquez son SIRET.")
+        },
     )
     service_code = forms.ChoiceField(label=_("Service destinataire (code service)"), required=False)
     engagement = forms.CharField(
@@ -178,15 +197,32 @@ class InvoiceForm(DsfrBaseForm):
         help_text=_("%(max)s caractères au plus, unique pour votre structure sur l'année.")
         % {"max": NUMBER_MAX_LENGTH},
         max_length=NUMBER_MAX_LENGTH,
+        error_messages={"required": _("Indiquez le numéro de la facture.")},
     )
     issue_date = forms.DateField(
-        label=_("Date d'émission"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date d'émission"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Indiquez la date d'émission de la facture."),
+            "invalid": _("Indiquez une date valide, par exemple 14/03/2025."),
+        },
     )
     due_date = forms.DateField(
         label=_("Date d'échéance"),
         help_text=_("Obligatoire pour une facture."),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Indiquez une date valide, par exemple 13/04/2025.")},
+    )
+    delivery_date = forms.DateField(
+        label=_("Date de livraison ou d'exécution"),
+        help_text=_(
+            "Si elle diffère de la date d'émission : la date de la livraison ou de la fin de "
+            "la prestation (mention légale)."
+        ),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Indiquez une date valide, par exemple 10/03/2025.")},
     )
     vat_exemption_reason = forms.CharField(
         label=_("Motif d'exonération de TVA"),
@@ -347,13 +383,21 @@ def exemption_reason_missing() -> str:
 
 
 class LineForm(DsfrBaseForm):
-    description = forms.CharField(label=_("Désignation"), max_length=200)
+    description = forms.CharField(
+        label=_("Désignation"),
+        max_length=200,
+        error_messages={"required": _("Indiquez ce que facture la ligne.")},
+    )
     quantity = forms.DecimalField(
         label=_("Quantité"),
         max_digits=19,
         decimal_places=4,
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": _("Indiquez la quantité."),
+            "invalid": _("Indiquez la quantité en chiffres, par exemple 3 ou 2,5."),
+        },
     )
     unit = forms.ChoiceField(label=_("Unité"), choices=UNITS, initial="C62")
     unit_price = forms.DecimalField(
@@ -363,6 +407,10 @@ class LineForm(DsfrBaseForm):
         min_value=Decimal(0),
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": _("Indiquez le prix unitaire hors TVA."),
+            "invalid": _("Indiquez le prix en chiffres, par exemple 450 ou 8,35."),
+        },
     )
     vat = forms.ChoiceField(
         label=_("TVA"),

@@ -51,6 +51,7 @@ class KeyedInvoice:
     number: str
     issue_date: datetime.date
     due_date: datetime.date | None
+    delivery_date: datetime.date | None
     lines: list[KeyedLine]
     totals: InvoiceTotals
     vat_exemption_reason: str
@@ -198,6 +199,9 @@ def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> 
         lines=lines,
         vat_breakdown=breakdown,
         due_date=keyed.due_date,
+        # The law asks for the date of delivery or service when it differs from the issue
+        # date; otherwise it is the issue date.
+        delivery=c.Delivery(date=keyed.delivery_date or keyed.issue_date),
         buyer_reference=keyed.service.code if keyed.service else None,
         purchase_order_reference=keyed.engagement or None,
         payment_terms=keyed.payment_terms or None,

@@ -46,6 +46,7 @@ STATE_FIELDS = (
     "number",
     "issue_date",
     "due_date",
+    "delivery_date",
     "vat_exemption_reason",
     "payment_terms",
     "bank_account",
@@ -319,6 +320,7 @@ class InvoiceFormView(PortalView):
             number=data["number"],
             issue_date=data["issue_date"],
             due_date=data["due_date"],
+            delivery_date=data["delivery_date"],
             lines=[
                 services.KeyedLine(
                     description=line.cleaned_data["description"],
