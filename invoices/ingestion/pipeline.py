@@ -50,15 +50,18 @@ def flow_split(flow_id: int) -> list[int]:
     if flow is None:
         logger.warning("flow %s vanished before processing", flow_id)
         return []
-    if flow.status == FlowStatus.EN_ATTENTE:
-        flow_status_change(flow, FlowStatus.EN_COURS)
+    if flow.status == FlowStatus.EN_ATTENTE and not flow_status_change(flow, FlowStatus.EN_COURS):
+        flow.refresh_from_db()  # another worker claimed it first
     if flow.status != FlowStatus.EN_COURS:
         return []
-    if not flow.items.exists():
-        _record_items(flow)
-        flow.refresh_from_db()
-        if flow.is_final:
-            return []
+    with transaction.atomic():
+        # One split at a time per flow: a message delivered twice waits here for the items.
+        Flow.objects.select_for_update().filter(pk=flow.pk).first()
+        if not flow.items.exists():
+            _record_items(flow)
+    flow.refresh_from_db()
+    if flow.is_final:
+        return []
     return list(flow.items.filter(status=FlowItemStatus.EN_ATTENTE).values_list("pk", flat=True))
 
 
@@ -98,7 +101,9 @@ def flow_item_process(item_id: int) -> int | None:
     """Validates one invoice of a flow and, when accepted, deposits it; returns the flow id."""
     with transaction.atomic():
         item = (
-            FlowItem.objects.select_for_update(skip_locked=True)
+            # Only the item's row: locking the joined flow too would make every other item
+            # of the flow look taken to the other worker processes.
+            FlowItem.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("flow", "flow__structure", "received_file")
             .filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE)
             .first()
@@ -173,7 +178,10 @@ def _close_item(item: FlowItem, status: str, findings: list[Finding]) -> None:
 def flow_finish(flow_id: int) -> str | None:
     """Gives the flow its final state once none of its invoices is waiting."""
     flow = Flow.objects.filter(pk=flow_id, status=FlowStatus.EN_COURS).first()
-    if flow is None or flow.items.filter(status=FlowItemStatus.EN_ATTENTE).exists():
+    # No item yet: the split is still running (or died) in another worker, not finished.
+    if flow is None or not flow.items.exists():
+        return None
+    if flow.items.filter(status=FlowItemStatus.EN_ATTENTE).exists():
         return None
     counts = {status: flow.items.filter(status=status).count() for status in FlowItemStatus.values}
     if not counts[FlowItemStatus.REFUSEE]:
