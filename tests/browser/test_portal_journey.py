@@ -1,5 +1,6 @@
-"""A supplier keys an invoice in a real browser: directory suggestions, the recipient's service
-field appearing, totals updated by the server as they type, then the deposit and its report."""
+"""The supplier portal in a real browser: keying an invoice (directory suggestions, the
+recipient's service field appearing, totals updated by the server as they type, then the
+deposit and its report), and uploading a file followed to its report."""
 
 import re
 
@@ -7,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from invoices.enums import FlowStatus, InvoiceStatus
+from invoices.formats import write_ubl
 from invoices.models import Flow, Invoice
 from tests.chorus.factories import (
     DEFAULT_PASSWORD,
@@ -16,7 +18,7 @@ from tests.chorus.factories import (
     ServiceFactory,
     StructureFactory,
 )
-from tests.invoices.factories import french_vat_number
+from tests.invoices.factories import french_invoice, french_vat_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +53,7 @@ def test_a_supplier_keys_an_invoice_and_reaches_its_integration_report(page):
     page.get_by_label(re.compile("Service destinataire")).select_option("PHARMA")
 
     page.get_by_label("Numéro de facture").fill("FA-2025-001")
-    page.get_by_label("Date d'émission").fill("2025-03-14")
+    page.get_by_label("Date d'émission", exact=True).fill("2025-03-14")
     page.get_by_label(re.compile("Date d'échéance")).fill("2025-04-13")
 
     # Totals come back from the server as the lines are typed.
@@ -80,3 +82,36 @@ def test_a_supplier_keys_an_invoice_and_reaches_its_integration_report(page):
     assert flow.status == FlowStatus.INTEGRE
     invoice = Invoice.objects.get()
     assert (invoice.status, invoice.service.code) == (InvoiceStatus.MISE_A_DISPOSITION, "PHARMA")
+
+
+def test_a_supplier_uploads_a_file_and_follows_it_to_its_report(page, tmp_path):
+    supplier = StructureFactory(legal_name="Menuiserie Durand")
+    user = MembershipFactory(structure=supplier).user
+    service = ServiceFactory(code="SERV0001")
+    invoice = french_invoice(
+        seller_siret=supplier.identifier,
+        buyer_siret=service.structure.identifier,
+        service_code=service.code,
+        engagement=None,
+    )
+    good = tmp_path / "facture.xml"
+    good.write_bytes(write_ubl(invoice))
+    wrong = tmp_path / "facture.docx"
+    wrong.write_bytes(b"PK")
+
+    page.goto("/compte/connexion/?next=/factures/depot/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    # Sent by the page script: the refusal comes back without leaving the page.
+    page.get_by_label(re.compile("Fichier à déposer")).set_input_files(str(wrong))
+    page.get_by_role("button", name="Déposer", exact=True).click()
+    expect(page.locator("[data-upload-errors]")).to_contain_text("facture.docx")
+    expect(page).to_have_url(re.compile(r"/factures/depot/$"))
+
+    page.get_by_label(re.compile("Fichier à déposer")).set_input_files(str(good))
+    page.get_by_role("button", name="Déposer", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/factures/flux/\d+/$"))
+    expect(page.get_by_role("link", name="Voir la facture FA-2025-00042")).to_be_visible()
+    assert Flow.objects.get().status == FlowStatus.INTEGRE

@@ -244,10 +244,9 @@ class InvoiceForm(DsfrBaseForm):
     attachment_ids = forms.CharField(required=False, widget=forms.HiddenInput)
     pdf_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, structure: Structure, pdf_mode: bool = False, **kwargs):
+    def __init__(self, *args, structure: Structure, **kwargs):
         super().__init__(*args, **kwargs)
         self.structure = structure
-        self.pdf_mode = pdf_mode
         self.bank_accounts = {
             str(account.pk): account for account in structure.bank_accounts.filter(active=True)
         }

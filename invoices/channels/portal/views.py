@@ -240,8 +240,7 @@ class InvoiceFormView(PortalView):
 
     def render_unbound(self, state, *, upload_errors=None, add_line=False):
         fields = state["fields"]
-        pdf_mode = state.get("mode") == "pdf"
-        form = forms.InvoiceForm(initial=fields, structure=self.structure, pdf_mode=pdf_mode)
+        form = forms.InvoiceForm(initial=fields, structure=self.structure)
         extra = (0 if state["lines"] else 1) + (1 if add_line else 0)
         formset = forms.line_formset_class(extra)(initial=state["lines"], prefix=forms.LINES_PREFIX)
         return self.render_form(state, form, formset, upload_errors or {})
@@ -278,7 +277,7 @@ class InvoiceFormView(PortalView):
     def submit(self, state, upload_errors):
         data = _bound_data(state)
         pdf_mode = state["mode"] == "pdf"
-        form = forms.InvoiceForm(data=data, structure=self.structure, pdf_mode=pdf_mode)
+        form = forms.InvoiceForm(data=data, structure=self.structure)
         formset = forms.line_formset_class(0)(data=data, prefix=forms.LINES_PREFIX)
         typed = [line for line in formset.forms if not line.is_blank]
         valid = form.is_valid() & all([line.is_valid() for line in typed])
