@@ -562,4 +562,6 @@ def test_pdf_mode_requires_a_pdf(submit, recipient):
     response = submit(keyed(recipient, mode="pdf", pdf=_file("facture.txt")))
     assert response.status_code == 400
     assert "facture.txt » n&#x27;est pas un PDF" in response.content.decode()
+    response = submit(keyed(recipient, mode="pdf", pdf=_file("casse.pdf", content=b"%PDF-1.7 x")))
+    assert "casse.pdf » est illisible" in response.content.decode()
     assert not Flow.objects.exists()

@@ -226,7 +226,6 @@ def _embed_in_pdf(pdf: bytes, invoice: c.Invoice) -> bytes:
     )
 
 
-@transaction.atomic
 def portal_invoice_submit(
     *,
     structure: Structure,
@@ -238,19 +237,21 @@ def portal_invoice_submit(
     """Deposits a keyed invoice: a generated Factur-X, or the supplier's PDF with the keyed
     data embedded, goes through the deposit pipeline like any other flow."""
     invoice = keyed_invoice_to_canonical(structure=structure, keyed=keyed)
+    # The PDF is rendered before the transaction: it takes a while and writes nothing.
     if pdf is None:
         data, syntax = write_facturx(invoice), FlowSyntax.FACTURX
     else:
         data, syntax = _embed_in_pdf(_read(pdf), invoice), FlowSyntax.PDF
-    receipt = flow_receive(
-        data=data,
-        filename=f"{keyed.number}.pdf",
-        channel=DepositChannel.PORTAIL,
-        structure=structure,
-        user=user,
-        syntax=syntax,
-    )
-    if draft is not None:
-        draft.flow = receipt.flow
-        draft.save(update_fields=["flow", "updated_at"])
+    with transaction.atomic():
+        receipt = flow_receive(
+            data=data,
+            filename=f"{keyed.number}.pdf",
+            channel=DepositChannel.PORTAIL,
+            structure=structure,
+            user=user,
+            syntax=syntax,
+        )
+        if draft is not None:
+            draft.flow = receipt.flow
+            draft.save(update_fields=["flow", "updated_at"])
     return receipt.flow

@@ -9,6 +9,8 @@ line, recompute the totals, remove an attachment) post the form and the page com
 what was typed. The script only saves those round trips; it computes nothing itself.
 """
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,6 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from chorus.access import MembershipRequiredMixin
 from chorus.models import Structure
@@ -231,9 +235,15 @@ class InvoiceFormView(PortalView):
                 "Le PDF « %(name)s » dépasse 120 Mo : allégez-le (images moins lourdes) avant "
                 "de le déposer."
             ) % {"name": upload.name}
-        token = services.pdf_store(
-            structure=self.structure, data=upload.read(), filename=upload.name
-        )
+        data = upload.read()
+        try:
+            PdfReader(io.BytesIO(data)).pages[0]
+        except (PyPdfError, ValueError, IndexError, KeyError):
+            return "", _(
+                "Le PDF « %(name)s » est illisible ou vide : exportez-le à nouveau depuis votre "
+                "logiciel."
+            ) % {"name": upload.name}
+        token = services.pdf_store(structure=self.structure, data=data, filename=upload.name)
         return token, None
 
     # Rendering ------------------------------------------------------------------------------
