@@ -18,11 +18,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from chorus.enums import IdentifierType
 from chorus.models import BankAccount, Structure
 from invoices import canonical as c
 from invoices.api import errors
 from invoices.models import AttachmentUpload
+from invoices.parties import party_from_structure
 from invoices.validation.codelists import official_code_lists
 
 CENT = Decimal("0.01")
@@ -131,24 +131,6 @@ class _Problems:
         if self.items:
             details = " ; ".join(item["message"].rstrip(".") for item in self.items)
             raise errors.CproFieldsError(message, erreurs=self.items, details=details, **params)
-
-
-def _party(structure: Structure, *, with_vat: bool) -> c.Party:
-    identifier = structure.identifier
-    is_siret = structure.identifier_type == IdentifierType.SIRET
-    return c.Party(
-        name=structure.legal_name,
-        identifiers=[c.Identifier(identifier, c.SIRET_SCHEME if is_siret else None)],
-        legal_registration_id=c.Identifier(identifier[:9], c.SIREN_SCHEME) if is_siret else None,
-        vat_id=(structure.vat_number or None) if with_vat else None,
-        electronic_address=c.Identifier(identifier, c.SIRET_SCHEME) if is_siret else None,
-        address=c.PostalAddress(
-            line1=structure.address_line or None,
-            city=structure.city or None,
-            postal_code=structure.postcode or None,
-            country_code=structure.country_code or None,
-        ),
-    )
 
 
 _INVALID = object()  # a rate was given but cannot be used (already reported)
@@ -457,8 +439,8 @@ def invoice_from_submission(*, data: dict, structure: Structure) -> c.Invoice:
         issue_date=data["dateFacture"],
         type_code=type_code,
         currency=(references.get("deviseFacture") or "EUR").upper(),
-        seller=_party(structure, with_vat=with_vat),
-        buyer=_party(recipient, with_vat=with_vat),
+        seller=party_from_structure(structure, with_vat=with_vat),
+        buyer=party_from_structure(recipient, with_vat=with_vat),
         totals=_totals(lines, breakdown, totals_in.get("acompte")),
         lines=lines,
         vat_breakdown=breakdown,

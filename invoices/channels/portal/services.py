@@ -10,7 +10,6 @@ import facturx
 from django.core import signing
 from django.db import transaction
 
-from chorus.enums import IdentifierType
 from chorus.models import BankAccount, Service, Structure, User
 from invoices import canonical as c
 from invoices.channels.portal.computations import VAT_CHOICES, InvoiceTotals, LineInput
@@ -20,6 +19,7 @@ from invoices.formats.detect import EN16931_ID
 from invoices.formats.facturx import write_facturx
 from invoices.ingestion.receive import flow_receive
 from invoices.models import AttachmentUpload, Flow, InvoiceDraft, ReceivedFile
+from invoices.parties import party_from_structure
 from invoices.services import received_file_store
 
 # The user's own PDF of a "PDF with keyed data" deposit is stored on upload and named in the
@@ -108,24 +108,6 @@ def draft_delete(*, draft: InvoiceDraft) -> None:
     draft.delete()
 
 
-def _siret_party(structure: Structure) -> c.Party:
-    siret = structure.identifier
-    is_siret = structure.identifier_type == IdentifierType.SIRET
-    return c.Party(
-        name=structure.legal_name,
-        identifiers=[c.Identifier(siret, c.SIRET_SCHEME if is_siret else None)],
-        legal_registration_id=c.Identifier(siret[:9], c.SIREN_SCHEME) if is_siret else None,
-        vat_id=structure.vat_number or None,
-        electronic_address=c.Identifier(siret, c.SIRET_SCHEME) if is_siret else None,
-        address=c.PostalAddress(
-            line1=structure.address_line or None,
-            city=structure.city or None,
-            postal_code=structure.postcode or None,
-            country_code=structure.country_code or "FR",
-        ),
-    )
-
-
 def _read(received: ReceivedFile) -> bytes:
     with received.file.open("rb") as handle:
         return handle.read()
@@ -187,8 +169,8 @@ def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> 
         issue_date=keyed.issue_date,
         type_code=keyed.type_code,
         currency="EUR",
-        seller=_siret_party(structure),
-        buyer=_siret_party(keyed.recipient),
+        seller=party_from_structure(structure),
+        buyer=party_from_structure(keyed.recipient),
         totals=c.Totals(
             line_net_total=totals.without_vat,
             tax_exclusive_amount=totals.without_vat,
