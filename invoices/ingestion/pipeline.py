@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from chorus.enums import Channel, ReceptionChannel
@@ -177,16 +178,22 @@ def _close_item(item: FlowItem, status: str, findings: list[Finding]) -> None:
 
 def flow_finish(flow_id: int) -> str | None:
     """Gives the flow its final state once none of its invoices is waiting."""
+    # Called after each invoice: while others wait, this one query is all it costs.
+    if FlowItem.objects.filter(flow_id=flow_id, status=FlowItemStatus.EN_ATTENTE).exists():
+        return None
     flow = Flow.objects.filter(pk=flow_id, status=FlowStatus.EN_COURS).first()
-    # No item yet: the split is still running (or died) in another worker, not finished.
-    if flow is None or not flow.items.exists():
+    if flow is None:
         return None
-    if flow.items.filter(status=FlowItemStatus.EN_ATTENTE).exists():
+    counts = dict(
+        flow.items.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    # No item yet (the split is running, or died, in another worker), or items recorded
+    # since the first query: not finished.
+    if not counts or counts.get(FlowItemStatus.EN_ATTENTE):
         return None
-    counts = {status: flow.items.filter(status=status).count() for status in FlowItemStatus.values}
-    if not counts[FlowItemStatus.REFUSEE]:
+    if not counts.get(FlowItemStatus.REFUSEE):
         final = FlowStatus.INTEGRE
-    elif counts[FlowItemStatus.INTEGREE]:
+    elif counts.get(FlowItemStatus.INTEGREE):
         final = FlowStatus.INTEGRE_PARTIEL
     else:
         final = FlowStatus.REJETE

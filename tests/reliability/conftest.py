@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from invoices.benchmarks.workers import (
-    Worker,
+from invoices.benchmarks.processes import (
+    ManagedProcess,
     queue_purge,
     queue_size,
     worker_environment,
@@ -45,9 +45,9 @@ def real_stack(settings):
 class Workers:
     queue: str
     log_dir: object
-    started: list[Worker] = field(default_factory=list)
+    started: list[ManagedProcess] = field(default_factory=list)
 
-    def start(self) -> Worker:
+    def start(self) -> ManagedProcess:
         environment = worker_environment(
             queue=self.queue,
             FLOW_STALL_SECONDS=str(FLOW_STALL_SECONDS),
@@ -66,7 +66,7 @@ class Workers:
     def logs(self) -> str:
         return "\n".join(f"--- {w.name}\n{w.log_tail()}" for w in self.started)
 
-    def wait_idle(self, worker: Worker, timeout: float = 120) -> None:
+    def wait_idle(self, worker: ManagedProcess, timeout: float = 120) -> None:
         """Until the queue is empty and the worker runs nothing (late duplicates included)."""
         from chorus.celery import app
 

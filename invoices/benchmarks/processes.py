@@ -1,9 +1,11 @@
-"""Real Celery worker processes started from Python, for the benchmark and the crash test.
+"""Real processes of the platform started from Python: Celery workers, the SFTP server, the web
+server; for the benchmark and the crash-and-restart test.
 
-`worker_start` runs `celery -A chorus worker` in a process group of its own, so that it can be
-killed whole (`kill -9` of the main process and its pool children, as a crash would) or stopped
-cleanly, and its memory measured (the resident set of every process of the group, from /proc).
-`worker_environment` gives the worker the database, broker and files of the caller.
+`process_start` runs a command in a process group of its own, output to a log file, so that it
+can be killed whole (`kill -9` of a worker's main process and its pool children, as a crash
+would) or stopped cleanly, and its memory measured (the resident set of every process of the
+group, from /proc). `worker_environment` gives them the database, broker, queue and files of
+the caller; `worker_start` starts `celery -A chorus worker`.
 """
 
 import contextlib
@@ -51,13 +53,14 @@ def worker_environment(*, queue: str, **overrides: str) -> dict[str, str]:
 
 
 @dataclass
-class Worker:
+class ManagedProcess:
     name: str
     process: subprocess.Popen
     log_path: Path
+    ready_marker: str  # what the process writes to its log once it serves
 
     def pids(self) -> list[int]:
-        """The processes of the worker's group: the main process and its pool children."""
+        """The processes of the group: the main process and its children (a worker's pool)."""
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -82,17 +85,15 @@ class Worker:
         return total
 
     def is_ready(self) -> bool:
-        return "ready." in self.log_path.read_text(errors="replace")
+        return self.ready_marker in self.log_path.read_text(errors="replace")
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while not self.is_ready():
             if self.process.poll() is not None:
-                raise RuntimeError(f"worker {self.name} exited:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
             if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"worker {self.name} not ready after {timeout} s:\n{self.log_tail()}"
-                )
+                raise RuntimeError(f"{self.name} not ready after {timeout} s:\n{self.log_tail()}")
             time.sleep(0.1)
 
     def kill(self) -> None:
@@ -101,7 +102,7 @@ class Worker:
         self.process.wait()
 
     def stop(self, timeout: float = 30) -> None:
-        """Warm shutdown (running tasks finish), then SIGKILL what is left."""
+        """SIGTERM (a worker's warm shutdown: running tasks finish), then SIGKILL what is left."""
         self._signal_group(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout)
@@ -117,10 +118,28 @@ class Worker:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def process_start(
+    *, name: str, command: list[str], environment: dict[str, str], log_path: Path, ready: str
+) -> ManagedProcess:
+    """Starts `command` from the project's folder in a process group of its own."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, killed as a whole
+        )
+    return ManagedProcess(name=name, process=process, log_path=log_path, ready_marker=ready)
+
+
 def worker_start(
     *, name: str, environment: dict[str, str], concurrency: int, log_path: Path
-) -> Worker:
-    """Starts `celery -A chorus worker` (prefork, `concurrency` processes) in its own group."""
+) -> ManagedProcess:
+    """Starts `celery -A chorus worker` (prefork, `concurrency` processes) as node `name`."""
     command = [
         sys.executable,
         "-m",
@@ -136,18 +155,9 @@ def worker_start(
         "--without-mingle",
         "--loglevel=INFO",
     ]
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed as a whole
-        )
-    return Worker(name=name, process=process, log_path=log_path)
+    return process_start(
+        name=name, command=command, environment=environment, log_path=log_path, ready=" ready."
+    )
 
 
 def queue_purge(queue: str) -> int:
