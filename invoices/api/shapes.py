@@ -13,10 +13,10 @@ from invoices.api.submission import (
     SANS_TVA,
     TAX_POINT_CODES,
     TVA_SUR_DEBIT,
-    money,
 )
 from invoices.models import Invoice
 from invoices.selectors import invoice_flow
+from invoices.totals import vat_amount
 
 _MODE_OF_MEANS = {code: mode for mode, (code, _label) in PAYMENT_MEANS.items()}
 _REGIME_OF_TAX_POINT = {code: regime for regime, code in TAX_POINT_CODES.items()}
@@ -84,7 +84,7 @@ def list_item(invoice: Invoice) -> dict:
 
 def _line(line: c.Line) -> dict:
     rate = line.vat_rate
-    vat = money(line.net_amount * rate / 100) if rate and line.vat_category_code == "S" else None
+    vat = vat_amount(line.net_amount, rate) if rate and line.vat_category_code == "S" else None
     return {
         "lignePosteNumero": line.id,
         "lignePosteReference": line.item.seller_id,

@@ -2,10 +2,11 @@
 
 `invoice_from_submission` turns the Chorus Pro fields into an EN 16931 invoice: the supplier
 is the caller's structure (SIRET, name, address, VAT number), the recipient comes from the
-directory, lines carry their VAT rate code (TVA20...) or a manual rate, and the VAT
-breakdown and totals are computed here with the EN 16931 rounding (each line and each VAT
-amount to the cent). Every problem of the request is collected, each with the field it
-concerns, and refused together (`CproFieldsError`), so the depositor fixes all at once.
+directory, lines carry their VAT rate code (TVA20...) or a manual rate and an optional
+discount (a line allowance), and the line amounts, VAT breakdown and totals are computed by
+`invoices.totals` with the EN 16931 rounding. Every problem of the request is collected,
+each with the field it concerns, and refused together (`CproFieldsError`), so the depositor
+fixes all at once.
 
 `amounts_check` compares the amounts the depositor sent (ligneTva, montantTotal) with
 the computed ones: a difference is refused rather than silently trusting either side.
@@ -13,7 +14,7 @@ the computed ones: a difference is refused rather than silently trusting either 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,9 +24,8 @@ from invoices import canonical as c
 from invoices.api import errors
 from invoices.models import AttachmentUpload
 from invoices.parties import party_from_structure
+from invoices.totals import Exemption, invoice_amounts, line_net_amount, money
 from invoices.validation.codelists import official_code_lists
-
-CENT = Decimal("0.01")
 
 # What is wrong with a field of the request, and how to fix it.
 RECIPIENT_UNKNOWN = _lazy(
@@ -112,10 +112,6 @@ UNIT_NAMES = {
     "km": "KMT",
     "lot": "LO",
 }
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class _Problems:
@@ -232,64 +228,40 @@ def _lines(data: dict, regime: str, exemption: str, problems: _Problems) -> list
                 % {"line": index + 1},
             )
         quantity = entry["lignePosteQuantite"]
-        price = entry["lignePosteMontantUnitaireHT"]
-        discount = entry.get("lignePosteMontantRemiseHT") or Decimal(0)
+        price = c.Price(net_price=entry["lignePosteMontantUnitaireHT"])
+        discount = entry.get("lignePosteMontantRemiseHT")
+        allowances = (
+            [c.AllowanceCharge(is_charge=False, amount=money(discount), reason="Remise")]
+            if discount
+            else []
+        )
         line = c.Line(
             id=str(entry.get("lignePosteNumero") or index + 1),
             quantity=quantity,
             unit_code=_unit(
                 entry.get("lignePosteUnite") or "", f"{field}.lignePosteUnite", problems
             ),
-            net_amount=money(money(quantity * price) - discount),
-            price=c.Price(net_price=price),
+            net_amount=line_net_amount(
+                quantity=quantity, price=price, allowances_charges=allowances
+            ),
+            price=price,
             vat_category_code=category,
             vat_rate=rate,
             item=c.Item(
                 name=entry["lignePosteDenomination"],
                 seller_id=entry.get("lignePosteReference") or None,
             ),
+            allowances_charges=allowances,
         )
-        if discount:
-            line.allowances_charges.append(
-                c.AllowanceCharge(is_charge=False, amount=money(discount), reason="Remise")
-            )
         lines.append(line)
     return lines
 
 
-def _breakdown(lines: list[c.Line], exemption: str) -> list[c.VatBreakdown]:
-    groups: dict[tuple[str, Decimal | None], Decimal] = {}
-    for line in lines:
-        key = (line.vat_category_code, line.vat_rate)
-        groups[key] = groups.get(key, Decimal(0)) + line.net_amount
-    is_code = exemption.upper().startswith("VATEX")
-    breakdown = []
-    for (category, rate), taxable in groups.items():
-        exempt = category in ("E", "O")
-        breakdown.append(
-            c.VatBreakdown(
-                taxable_amount=money(taxable),
-                tax_amount=Decimal("0.00") if exempt else money(taxable * rate / 100),
-                category_code=category,
-                rate=rate,
-                exemption_reason=(exemption if exempt and not is_code else None) or None,
-                exemption_reason_code=exemption.upper() if exempt and is_code else None,
-            )
-        )
-    return breakdown
-
-
-def _totals(lines: list[c.Line], breakdown: list[c.VatBreakdown], prepaid) -> c.Totals:
-    without_vat = sum((line.net_amount for line in lines), Decimal("0.00"))
-    vat = sum((b.tax_amount for b in breakdown), Decimal("0.00"))
-    return c.Totals(
-        line_net_total=without_vat,
-        tax_exclusive_amount=without_vat,
-        tax_inclusive_amount=without_vat + vat,
-        amount_due=without_vat + vat - (prepaid or Decimal(0)),
-        vat_total=vat,
-        prepaid_amount=prepaid,
-    )
+def _exemption(motive: str) -> Exemption:
+    """The exemption motive as given: a VATEX code (BT-121) or a text (BT-120)."""
+    if motive.upper().startswith("VATEX"):
+        return Exemption(code=motive.upper())
+    return Exemption(reason=motive or None)
 
 
 def _payment(data: dict, structure: Structure, problems: _Problems) -> c.PaymentInstructions | None:
@@ -430,7 +402,9 @@ def invoice_from_submission(*, data: dict, structure: Structure) -> c.Invoice:
     attachments = _attachments(data, structure, problems)
     problems.raise_if_any()
 
-    breakdown = _breakdown(lines, exemption)
+    amounts = invoice_amounts(
+        lines, exemption=_exemption(exemption), prepaid=totals_in.get("acompte")
+    )
     with_vat = regime != SANS_TVA  # BR-O-02: no VAT identifiers on an invoice outside VAT
     origin = references.get("numeroFactureOrigine")
     comment = (data.get("commentaire") or "").strip()
@@ -441,9 +415,9 @@ def invoice_from_submission(*, data: dict, structure: Structure) -> c.Invoice:
         currency=(references.get("deviseFacture") or "EUR").upper(),
         seller=party_from_structure(structure, with_vat=with_vat),
         buyer=party_from_structure(recipient, with_vat=with_vat),
-        totals=_totals(lines, breakdown, totals_in.get("acompte")),
+        totals=amounts.totals,
         lines=lines,
-        vat_breakdown=breakdown,
+        vat_breakdown=amounts.vat_breakdown,
         tax_point_date_code=TAX_POINT_CODES.get(regime),
         due_date=data.get("dateEcheancePaiement"),
         buyer_reference=data["destinataire"].get("codeServiceExecutant") or None,

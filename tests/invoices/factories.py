@@ -2,21 +2,20 @@
 
 `french_invoice(...)` returns a canonical invoice from a French supplier (SIRET, SIREN, VAT
 number) to a public buyer (SIRET, service code, engagement juridique), with lines at 20 %,
-10 %, 5.5 % and one VAT-exempt line with its motive; `recompute_totals(invoice)` redoes the
-VAT breakdown and totals after a test changes lines or allowances, with the EN 16931
-rounding (each line and each VAT amount rounded to the cent). Written to UBL or CII, the
-result passes the EN 16931 rules. `stored_invoice(...)` persists one through the service.
+10 %, 5.5 % and one VAT-exempt line with its motive, its amounts computed by
+`invoices.totals` as every channel computes them. Written to UBL or CII, the result passes
+the EN 16931 rules. `stored_invoice(...)` persists one through the service.
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from invoices import canonical as c
 from invoices.formats import write_cii, write_ubl
 from invoices.services import invoice_create, received_file_store
+from invoices.totals import Exemption, invoice_amounts, line_net_amount
 from tests.chorus.factories import PublicStructureFactory, StructureFactory, valid_siret
 
-CENT = Decimal("0.01")
 IBAN = "FR7630006000011234567890189"
 BIC = "AGRIFRPP"
 EXEMPTION_REASON = "Exonération de TVA, article 261-4-4° a du CGI (formation professionnelle)"
@@ -42,10 +41,6 @@ def french_vat_number(siren: str) -> str:
     return f"FR{key:02d}{siren}"
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _party(name: str, siret: str, street: str, postcode: str, city: str) -> c.Party:
     return c.Party(
         name=name,
@@ -58,71 +53,17 @@ def _party(name: str, siret: str, street: str, postcode: str, city: str) -> c.Pa
 
 
 def _line(index: int, name: str, quantity: str, price: str, category: str, rate: str) -> c.Line:
+    line_price = c.Price(net_price=Decimal(price))
     return c.Line(
         id=str(index),
         quantity=Decimal(quantity),
         unit_code="C62",
-        net_amount=_money(Decimal(quantity) * Decimal(price)),
-        price=c.Price(net_price=Decimal(price)),
+        net_amount=line_net_amount(quantity=Decimal(quantity), price=line_price),
+        price=line_price,
         vat_category_code=category,
         vat_rate=Decimal(rate),
         item=c.Item(name=name),
     )
-
-
-def recompute_totals(invoice: c.Invoice) -> c.Invoice:
-    """Redoes line amounts, the VAT breakdown and the totals from lines and allowances."""
-    for line in invoice.lines:
-        base = line.price.base_quantity or Decimal(1)
-        gross = line.quantity * line.price.net_price / base
-        adjustments = sum(
-            (ac.amount if ac.is_charge else -ac.amount for ac in line.allowances_charges),
-            Decimal(0),
-        )
-        line.net_amount = _money(gross + adjustments)
-    groups: dict[tuple[str, Decimal], Decimal] = {}
-    for line in invoice.lines:
-        key = (line.vat_category_code, line.vat_rate or Decimal(0))
-        groups[key] = groups.get(key, Decimal(0)) + line.net_amount
-    for ac in invoice.allowances_charges:
-        key = (ac.vat_category_code, ac.vat_rate or Decimal(0))
-        groups[key] = groups.get(key, Decimal(0)) + (ac.amount if ac.is_charge else -ac.amount)
-    # Motives given by the test are kept; an exempt line (E) gets the training motive.
-    exemptions = {b.category_code: b for b in invoice.vat_breakdown if b.exemption_reason}
-    exemptions.setdefault(
-        "E",
-        c.VatBreakdown(Decimal(0), Decimal(0), "E", None, EXEMPTION_REASON, EXEMPTION_CODE),
-    )
-    invoice.vat_breakdown = []
-    for (category, rate), taxable in groups.items():
-        motive = exemptions.get(category)
-        invoice.vat_breakdown.append(
-            c.VatBreakdown(
-                taxable_amount=_money(taxable),
-                tax_amount=_money(taxable * rate / 100),
-                category_code=category,
-                rate=rate,
-                exemption_reason=motive.exemption_reason if motive else None,
-                exemption_reason_code=motive.exemption_reason_code if motive else None,
-            )
-        )
-    lines_total = sum((line.net_amount for line in invoice.lines), Decimal(0))
-    allowances = sum((ac.amount for ac in invoice.allowances), Decimal(0))
-    charges = sum((ac.amount for ac in invoice.charges), Decimal(0))
-    without_vat = lines_total - allowances + charges
-    vat = sum((b.tax_amount for b in invoice.vat_breakdown), Decimal(0))
-    prepaid = invoice.totals.prepaid_amount if invoice.totals else None
-    invoice.totals = c.Totals(
-        line_net_total=lines_total,
-        tax_exclusive_amount=without_vat,
-        tax_inclusive_amount=without_vat + vat,
-        amount_due=without_vat + vat - (prepaid or Decimal(0)),
-        allowance_total=allowances if invoice.allowances else None,
-        charge_total=charges if invoice.charges else None,
-        vat_total=vat,
-        prepaid_amount=prepaid,
-    )
-    return invoice
 
 
 def french_invoice(
@@ -152,15 +93,18 @@ def french_invoice(
         "47300",
         "Villeneuve-sur-Lot",
     )
-    invoice = c.Invoice(
+    invoice_lines = [_line(i, *spec) for i, spec in enumerate(lines, start=1)]
+    amounts = invoice_amounts(invoice_lines, exemption=Exemption(EXEMPTION_REASON, EXEMPTION_CODE))
+    return c.Invoice(
         number=number,
         issue_date=issue_date,
         type_code=type_code,
         currency=currency,
         seller=seller,
         buyer=buyer,
-        totals=None,
-        lines=[_line(i, *spec) for i, spec in enumerate(lines, start=1)],
+        totals=amounts.totals,
+        lines=invoice_lines,
+        vat_breakdown=amounts.vat_breakdown,
         due_date=issue_date + datetime.timedelta(days=30),
         buyer_reference=service_code,
         purchase_order_reference=engagement,
@@ -174,7 +118,6 @@ def french_invoice(
             credit_transfers=[c.CreditTransfer(account_id=IBAN, provider_id=BIC)],
         ),
     )
-    return recompute_totals(invoice)
 
 
 def stored_invoice(*, supplier=None, recipient=None, service=None, document=None, syntax="ubl"):

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from invoices.channels.portal.computations import LineInput, invoice_totals
+from invoices.channels.portal.computations import KeyedLine, keyed_totals, vat_label
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax, InvoiceStatus
 from invoices.formats.facturx import write_facturx
 from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
@@ -110,27 +110,32 @@ def submit(client_in, django_capture_on_commit_callbacks):
 
 
 def test_totals_round_each_line_then_the_vat_of_each_rate():
-    totals = invoice_totals(
+    totals = keyed_totals(
         [
-            LineInput(Decimal("3"), Decimal("0.335"), "20"),  # 1.005 -> 1.01
-            LineInput(Decimal("1"), Decimal("0.125"), "20"),  # 0.125 -> 0.13
-            LineInput(Decimal("7"), Decimal("24.90"), "5.5"),
-            LineInput(Decimal("1"), Decimal("800"), "E"),
+            KeyedLine("Conseil", Decimal("3"), "HUR", Decimal("0.335"), "20"),  # 1.005 -> 1.01
+            KeyedLine("Vis", Decimal("1"), "C62", Decimal("0.125"), "20"),  # 0.125 -> 0.13
+            KeyedLine("Ouvrages", Decimal("7"), "C62", Decimal("24.90"), "5.5"),
+            KeyedLine("Formation", Decimal("1"), "C62", Decimal("800"), "E"),
         ]
     )
     assert totals.line_amounts == [Decimal("1.01"), Decimal("0.13"), Decimal("174.30"), 800]
-    groups = [(g.vat, g.category, g.base, g.tax) for g in totals.vat_breakdown]
+    groups = [
+        (vat_label(g), g.category_code, g.rate, g.taxable_amount, g.tax_amount)
+        for g in totals.vat_breakdown
+    ]
     # 20 % of 1.14 = 0.228 -> 0.23, not 0.20 + 0.03 computed per line.
     assert groups == [
-        ("20", "S", Decimal("1.14"), Decimal("0.23")),
-        ("5.5", "S", Decimal("174.30"), Decimal("9.59")),
-        ("E", "E", Decimal("800"), Decimal("0.00")),
+        ("20 %", "S", Decimal("20"), Decimal("1.14"), Decimal("0.23")),
+        ("5,5 %", "S", Decimal("5.5"), Decimal("174.30"), Decimal("9.59")),
+        ("Exonération de TVA", "E", Decimal("0"), Decimal("800"), Decimal("0.00")),
     ]
-    assert (totals.without_vat, totals.vat, totals.with_vat) == (
+    amounts = totals.totals
+    assert (amounts.tax_exclusive_amount, amounts.vat_total, amounts.tax_inclusive_amount) == (
         Decimal("975.44"),
         Decimal("9.82"),
         Decimal("985.26"),
     )
+    assert totals.has_exempt_line and totals.has_taxed_line
 
 
 def test_totals_endpoint_answers_the_amounts_as_the_user_types(client_in, recipient):

@@ -1,17 +1,15 @@
-"""Totals of a keyed invoice: the one function the form page, its live totals endpoint and
-the conversion to the canonical invoice all use.
-
-EN 16931 rounding: each line amount is rounded to the cent (BT-131), the lines are summed per
-VAT category and rate (BT-116), and the VAT of each rate is computed on that base and
-rounded to the cent (BT-117); the totals are sums of rounded amounts.
+"""Amounts of a keyed invoice: its lines as the supplier typed them, turned into canonical
+lines whose amounts `invoices.totals` computes, so that the form page, its live totals
+endpoint and the deposited invoice show the same figures as every other channel.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-CENT = Decimal("0.01")
+from invoices import canonical as c
+from invoices.totals import EXEMPT_CATEGORIES, invoice_amounts, line_net_amount
 
 # The VAT choices of a line: code -> (EN 16931 category, rate, label). "0" is the zero
 # rate (category Z); "E" an exemption, which needs its motive (BT-120).
@@ -23,67 +21,62 @@ VAT_CHOICES = {
     "0": ("Z", Decimal("0"), _("0 %")),
     "E": ("E", Decimal("0"), _("Exonération de TVA")),
 }
-EXEMPT = "E"
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+_LABELS = {(category, rate): label for category, rate, label in VAT_CHOICES.values()}
 
 
 @dataclass(frozen=True)
-class LineInput:
+class KeyedLine:
+    description: str
     quantity: Decimal
+    unit: str  # UN/ECE Recommendation 20 code
     unit_price: Decimal  # excluding VAT
     vat: str  # a key of VAT_CHOICES
 
+    def canonical(self, line_id: str) -> c.Line:
+        category, rate, _label = VAT_CHOICES[self.vat]
+        price = c.Price(net_price=self.unit_price)
+        return c.Line(
+            id=line_id,
+            quantity=self.quantity,
+            unit_code=self.unit,
+            net_amount=line_net_amount(quantity=self.quantity, price=price),
+            price=price,
+            vat_category_code=category,
+            vat_rate=rate,
+            item=c.Item(name=self.description),
+        )
+
+
+def canonical_lines(lines: list[KeyedLine]) -> list[c.Line]:
+    return [line.canonical(str(index)) for index, line in enumerate(lines, 1)]
+
+
+def vat_label(breakdown: c.VatBreakdown) -> str:
+    """How the form names the VAT choice of a breakdown row."""
+    return str(_LABELS[breakdown.category_code, breakdown.rate])
+
 
 @dataclass(frozen=True)
-class VatGroup:
-    vat: str  # a key of VAT_CHOICES
-    category: str
-    rate: Decimal
-    base: Decimal
-    tax: Decimal
+class KeyedTotals:
+    lines: list[c.Line]
+    vat_breakdown: list[c.VatBreakdown]
+    totals: c.Totals
 
     @property
-    def label(self) -> str:
-        return str(VAT_CHOICES[self.vat][2])
-
-
-@dataclass(frozen=True)
-class InvoiceTotals:
-    line_amounts: list[Decimal]
-    vat_breakdown: list[VatGroup]
-    without_vat: Decimal
-    vat: Decimal
-    with_vat: Decimal
+    def line_amounts(self) -> list[Decimal]:
+        return [line.net_amount for line in self.lines]
 
     @property
     def has_exempt_line(self) -> bool:
-        return any(group.vat == EXEMPT for group in self.vat_breakdown)
+        return any(group.category_code in EXEMPT_CATEGORIES for group in self.vat_breakdown)
 
     @property
     def has_taxed_line(self) -> bool:
-        return any(group.category == "S" for group in self.vat_breakdown)
+        return any(group.category_code == "S" for group in self.vat_breakdown)
 
 
-def invoice_totals(lines: list[LineInput]) -> InvoiceTotals:
-    """Line amounts, the VAT breakdown (in the order of VAT_CHOICES) and the totals."""
-    amounts = [money(line.quantity * line.unit_price) for line in lines]
-    bases: dict[str, Decimal] = {}
-    for line, amount in zip(lines, amounts, strict=True):
-        bases[line.vat] = bases.get(line.vat, Decimal(0)) + amount
-    breakdown = []
-    for vat, (category, rate, _label) in VAT_CHOICES.items():
-        if vat in bases:
-            base = bases[vat]
-            breakdown.append(VatGroup(vat, category, rate, base, money(base * rate / 100)))
-    without_vat = sum(amounts, Decimal("0.00"))
-    vat_total = sum((group.tax for group in breakdown), Decimal("0.00"))
-    return InvoiceTotals(
-        line_amounts=amounts,
-        vat_breakdown=breakdown,
-        without_vat=without_vat,
-        vat=vat_total,
-        with_vat=without_vat + vat_total,
-    )
+def keyed_totals(lines: list[KeyedLine]) -> KeyedTotals:
+    """Line amounts, the VAT breakdown (rates in the order they first appear) and totals."""
+    canonical = canonical_lines(lines)
+    amounts = invoice_amounts(canonical)
+    return KeyedTotals(canonical, amounts.vat_breakdown, amounts.totals)

@@ -23,7 +23,7 @@ from chorus.enums import IdentifierType
 from chorus.forms import DsfrBaseForm
 from chorus.models import Service, Structure
 from invoices import canonical as c
-from invoices.channels.portal.computations import VAT_CHOICES, LineInput
+from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
 from invoices.enums import FlowStatus, InvoiceStatus
 from invoices.models import Invoice
 from invoices.validation.codelists import official_code_lists
@@ -430,9 +430,15 @@ class LineForm(DsfrBaseForm):
     def is_blank(self) -> bool:
         return not any((self[name].value() or "").strip() for name in self.typed_fields)
 
-    def line_input(self) -> LineInput:
+    def keyed_line(self) -> KeyedLine:
         data = self.cleaned_data
-        return LineInput(quantity=data["quantity"], unit_price=data["unit_price"], vat=data["vat"])
+        return KeyedLine(
+            description=data["description"],
+            quantity=data["quantity"],
+            unit=data["unit"],
+            unit_price=data["unit_price"],
+            vat=data["vat"],
+        )
 
 
 def line_formset_class(extra: int):

@@ -4,7 +4,6 @@ invoice, which the platform turns into a Factur-X and deposits like any other fl
 
 import dataclasses
 import datetime
-from decimal import Decimal
 
 import facturx
 from django.core import signing
@@ -12,7 +11,7 @@ from django.db import transaction
 
 from chorus.models import BankAccount, Service, Structure, User
 from invoices import canonical as c
-from invoices.channels.portal.computations import VAT_CHOICES, InvoiceTotals, LineInput
+from invoices.channels.portal.computations import KeyedLine, canonical_lines
 from invoices.enums import DepositChannel, FlowSyntax
 from invoices.formats.cii import write_cii
 from invoices.formats.detect import EN16931_ID
@@ -21,22 +20,11 @@ from invoices.ingestion.receive import flow_receive
 from invoices.models import AttachmentUpload, Flow, InvoiceDraft, ReceivedFile
 from invoices.parties import party_from_structure
 from invoices.services import received_file_store
+from invoices.totals import Exemption, invoice_amounts
 
 # The user's own PDF of a "PDF with keyed data" deposit is stored on upload and named in the
 # form by a token signed for the structure, so that no other structure can reuse it.
 _PDF_TOKEN_SALT = "invoices.portal.pdf"
-
-
-@dataclasses.dataclass(frozen=True)
-class KeyedLine:
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    vat: str  # a key of VAT_CHOICES
-
-    def line_input(self) -> LineInput:
-        return LineInput(quantity=self.quantity, unit_price=self.unit_price, vat=self.vat)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,7 +41,6 @@ class KeyedInvoice:
     due_date: datetime.date | None
     delivery_date: datetime.date | None
     lines: list[KeyedLine]
-    totals: InvoiceTotals
     vat_exemption_reason: str
     payment_terms: str
     bank_account: BankAccount | None
@@ -115,33 +102,9 @@ def _read(received: ReceivedFile) -> bytes:
 
 def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> c.Invoice:
     """The canonical invoice of what the supplier keyed: seller from their structure, buyer
-    from the directory, amounts from `invoice_totals`."""
-    totals = keyed.totals
-    lines = []
-    for index, (line, amount) in enumerate(zip(keyed.lines, totals.line_amounts, strict=True), 1):
-        category, rate, _label = VAT_CHOICES[line.vat]
-        lines.append(
-            c.Line(
-                id=str(index),
-                quantity=line.quantity,
-                unit_code=line.unit,
-                net_amount=amount,
-                price=c.Price(net_price=line.unit_price),
-                vat_category_code=category,
-                vat_rate=rate,
-                item=c.Item(name=line.description),
-            )
-        )
-    breakdown = [
-        c.VatBreakdown(
-            taxable_amount=group.base,
-            tax_amount=group.tax,
-            category_code=group.category,
-            rate=group.rate,
-            exemption_reason=keyed.vat_exemption_reason if group.category == "E" else None,
-        )
-        for group in totals.vat_breakdown
-    ]
+    from the directory, amounts from `invoices.totals`."""
+    lines = canonical_lines(keyed.lines)
+    amounts = invoice_amounts(lines, exemption=Exemption(reason=keyed.vat_exemption_reason or None))
     payment = None
     if keyed.bank_account is not None:
         account = keyed.bank_account
@@ -171,15 +134,9 @@ def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> 
         currency="EUR",
         seller=party_from_structure(structure),
         buyer=party_from_structure(keyed.recipient),
-        totals=c.Totals(
-            line_net_total=totals.without_vat,
-            tax_exclusive_amount=totals.without_vat,
-            tax_inclusive_amount=totals.with_vat,
-            amount_due=totals.with_vat,
-            vat_total=totals.vat,
-        ),
+        totals=amounts.totals,
         lines=lines,
-        vat_breakdown=breakdown,
+        vat_breakdown=amounts.vat_breakdown,
         due_date=keyed.due_date,
         # The law asks for the date of delivery or service when it differs from the issue
         # date; otherwise it is the issue date.

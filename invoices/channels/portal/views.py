@@ -28,7 +28,7 @@ from chorus.access import MembershipRequiredMixin
 from chorus.models import Structure
 from invoices import canonical as c
 from invoices.channels.portal import forms, services
-from invoices.channels.portal.computations import InvoiceTotals, invoice_totals
+from invoices.channels.portal.computations import KeyedTotals, keyed_totals, vat_label
 from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax, InvoiceStatus
 from invoices.formats.facturx import money
 from invoices.ingestion.receive import flow_receive
@@ -103,32 +103,33 @@ def _raw_lines(post) -> list[tuple[int, dict]]:
     return lines
 
 
-def _lines_totals(raw_lines: list[dict]) -> tuple[InvoiceTotals, list[forms.LineForm]]:
+def _lines_totals(raw_lines: list[dict]) -> tuple[KeyedTotals, list[forms.LineForm]]:
     """Totals of the complete lines among those typed (incomplete ones are left out)."""
     line_forms = [forms.LineForm(data=raw) for raw in raw_lines]
     valid = [form for form in line_forms if form.is_valid()]
-    return invoice_totals([form.line_input() for form in valid]), line_forms
+    return keyed_totals([form.keyed_line() for form in valid]), line_forms
 
 
-def _totals_json(totals: InvoiceTotals) -> dict:
+def _totals_json(keyed: KeyedTotals) -> dict:
+    totals = keyed.totals
     return {
         "vat_breakdown": [
             {
-                "label": group.label,
-                "base": money(group.base),
-                "tax": money(group.tax),
-                "base_value": str(group.base),
-                "tax_value": str(group.tax),
+                "label": vat_label(group),
+                "base": money(group.taxable_amount),
+                "tax": money(group.tax_amount),
+                "base_value": str(group.taxable_amount),
+                "tax_value": str(group.tax_amount),
             }
-            for group in totals.vat_breakdown
+            for group in keyed.vat_breakdown
         ],
-        "without_vat": money(totals.without_vat),
-        "vat": money(totals.vat),
-        "with_vat": money(totals.with_vat),
-        "without_vat_value": str(totals.without_vat),
-        "vat_value": str(totals.vat),
-        "with_vat_value": str(totals.with_vat),
-        "has_exempt_line": totals.has_exempt_line,
+        "without_vat": money(totals.tax_exclusive_amount),
+        "vat": money(totals.vat_total),
+        "with_vat": money(totals.tax_inclusive_amount),
+        "without_vat_value": str(totals.tax_exclusive_amount),
+        "vat_value": str(totals.vat_total),
+        "with_vat_value": str(totals.tax_inclusive_amount),
+        "has_exempt_line": keyed.has_exempt_line,
     }
 
 
@@ -298,7 +299,7 @@ class InvoiceFormView(PortalView):
         if pdf_mode and pdf is None and not pdf_errors:
             pdf_errors.append(_("Joignez votre facture au format PDF."))
         if valid and typed:
-            totals = invoice_totals([line.line_input() for line in typed])
+            totals = keyed_totals([line.keyed_line() for line in typed])
             form.check_lines(totals)
         if not form.is_valid() or not valid or not typed or any(upload_errors.values()):
             return self.render_form(state, form, formset, upload_errors, status=400)
@@ -330,17 +331,7 @@ class InvoiceFormView(PortalView):
             issue_date=data["issue_date"],
             due_date=data["due_date"],
             delivery_date=data["delivery_date"],
-            lines=[
-                services.KeyedLine(
-                    description=line.cleaned_data["description"],
-                    quantity=line.cleaned_data["quantity"],
-                    unit=line.cleaned_data["unit"],
-                    unit_price=line.cleaned_data["unit_price"],
-                    vat=line.cleaned_data["vat"],
-                )
-                for line in typed
-            ],
-            totals=totals,
+            lines=[line.keyed_line() for line in typed],
             vat_exemption_reason=data["vat_exemption_reason"] if totals.has_exempt_line else "",
             payment_terms=data["payment_terms"],
             bank_account=data["bank_account"],
