@@ -3,8 +3,8 @@
 import logging
 
 from celery import shared_task
-from celery.signals import worker_process_init, worker_ready
-from django.db import InterfaceError, OperationalError
+from celery.signals import task_prerun, worker_process_init, worker_ready
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from invoices.ingestion import pipeline
 
@@ -45,6 +45,15 @@ def flows_resume_task() -> int:
 @worker_ready.connect
 def _resume_on_start(sender=None, **kwargs):
     flows_resume_task.delay()
+
+
+@task_prerun.connect
+def _drop_stale_connections(task=None, **kwargs):
+    # Connections are reused across tasks (CELERY_DB_REUSE_MAX): as Django does before each
+    # request, drop one that broke or outlived CONN_MAX_AGE, so a retry gets a fresh one.
+    # Never for a task run inline, inside the caller's transaction.
+    if task is not None and not task.request.is_eager:
+        close_old_connections()
 
 
 @worker_process_init.connect
