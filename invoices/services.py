@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from chorus.enums import Channel
-from chorus.models import Service, Structure, User
+from chorus.models import Service, Structure, TechnicalAccount, User
 from invoices import canonical
 from invoices.enums import InvoiceStatus, find_transition
-from invoices.models import Invoice, InvoiceStatusChange, ReceivedFile
+from invoices.models import AttachmentUpload, Invoice, InvoiceStatusChange, ReceivedFile
 
 _CONTENT_TYPES = {".xml": "application/xml", ".pdf": "application/pdf", ".zip": "application/zip"}
 
@@ -45,6 +45,33 @@ def received_file_store(*, data: bytes, filename: str) -> ReceivedFile:
         received.file.delete(save=False)
         raise
     return received
+
+
+@transaction.atomic
+def attachment_upload_create(
+    *,
+    structure: Structure,
+    data: bytes,
+    name: str,
+    mime_type: str,
+    user: User | None = None,
+    technical_account: TechnicalAccount | None = None,
+) -> AttachmentUpload:
+    """Keeps a supporting document for an invoice of the structure still to come (portal
+    attachments by a user, ajouter/fichier by a technical account)."""
+    received = received_file_store(data=data, filename=name)
+    try:
+        return AttachmentUpload.objects.create(
+            structure=structure,
+            uploaded_by=user,
+            technical_account=technical_account,
+            received_file=received,
+            name=name,
+            mime_type=mime_type,
+        )
+    except BaseException:
+        received.file.delete(save=False)
+        raise
 
 
 @transaction.atomic

@@ -1,13 +1,12 @@
-"""What the API operations do beyond reading: submit a keyed invoice, store an attachment,
-assemble a download. The deposit itself is `invoices.ingestion.receive.flow_receive`."""
+"""What the API operations do beyond reading: submit a keyed invoice, assemble a download.
+The deposit itself is `invoices.ingestion.receive.flow_receive`; an attachment is kept by
+`invoices.services.attachment_upload_create`, as on the portal."""
 
 import io
 import re
 import time
 import zipfile
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from chorus.models import TechnicalAccount
 from invoices.api import errors
@@ -17,8 +16,7 @@ from invoices.formats import write_cii
 from invoices.ingestion import pipeline
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import finding_sentence
-from invoices.models import AttachmentUpload, DocumentSyntax, Flow, Invoice
-from invoices.services import received_file_store
+from invoices.models import DocumentSyntax, Flow, Invoice
 
 # soumettreFacture answers with the result: when a worker already holds the flow, wait this
 # long for it to finish before answering "still in progress".
@@ -112,25 +110,6 @@ def _field_of(finding: dict) -> str:
 
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:150] or "facture"
-
-
-@transaction.atomic
-def attachment_upload_create(
-    *, data: bytes, name: str, mime_type: str, technical_account: TechnicalAccount
-) -> AttachmentUpload:
-    """ajouter/fichier: keeps a supporting document for a later invoice of the structure."""
-    received = received_file_store(data=data, filename=name)
-    try:
-        return AttachmentUpload.objects.create(
-            structure=technical_account.structure,
-            technical_account=technical_account,
-            received_file=received,
-            name=name,
-            mime_type=mime_type,
-        )
-    except BaseException:
-        received.file.delete(save=False)
-        raise
 
 
 def _stored(invoice: Invoice) -> bytes:

@@ -42,6 +42,7 @@ from invoices.enums import DepositChannel
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import finding_sentence
 from invoices.ingestion.report_pdf import flow_report_pdf
+from invoices.services import attachment_upload_create
 from invoices.validation.platform_rules import ATTACHMENT_MAX_BYTES
 
 FACTURES = "Factures"
@@ -418,7 +419,8 @@ class AjouterFichierView(CproView):
     )
     def post(self, request):
         data = self.validated(AjouterFichierRequestSerializer)
-        upload = services.attachment_upload_create(
+        upload = attachment_upload_create(
+            structure=self.caller.structure,
             data=data["contenu"],
             name=data["nom"],
             mime_type=data["pieceJointeTypeMime"].strip(),

@@ -9,12 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chorus.enums import Role
-from invoices.channels.portal.services import attachment_upload_store, draft_save
+from invoices.channels.portal.services import draft_save
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax, InvoiceStatus
 from invoices.formats import write_cii, write_ubl
 from invoices.formats.facturx import write_facturx
 from invoices.ingestion.receive import flow_receive
 from invoices.models import Flow, Invoice
+from invoices.services import attachment_upload_create
 from tests.chorus.factories import (
     MembershipFactory,
     PublicStructureFactory,
@@ -324,7 +325,7 @@ def others(service, django_capture_on_commit_callbacks):
         user=other_user,
         state={"mode": "keyed", "fields": {"number": "BROUILLON-AUTRE"}, "lines": []},
     )
-    attachment = attachment_upload_store(
+    attachment = attachment_upload_create(
         structure=other, user=other_user, name="secret.pdf", data=b"%PDF-", mime_type="a/b"
     )
     return {

@@ -11,6 +11,7 @@ from invoices.channels.portal.computations import KeyedLine, keyed_totals, vat_l
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax, InvoiceStatus
 from invoices.formats.facturx import write_facturx
 from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
+from invoices.services import attachment_upload_create
 from invoices.validation import validate
 from tests.chorus.factories import (
     BankAccountFactory,
@@ -511,10 +512,8 @@ def test_attachment_limits_are_checked_on_upload(client_in, recipient, settings)
 
 
 def test_attachments_total_at_most_120_mb(client_in, supplier, user, recipient):
-    from invoices.channels.portal.services import attachment_upload_store
-
     kept = [
-        attachment_upload_store(
+        attachment_upload_create(
             structure=supplier, user=user, name=f"p{i}.pdf", data=b"x" * 10, mime_type="a/b"
         )
         for i in range(2)

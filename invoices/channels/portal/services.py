@@ -1,5 +1,6 @@
-"""Writes of the supplier portal: supporting documents, drafts, and the submission of a keyed
-invoice, which the platform turns into a Factur-X and deposits like any other flow.
+"""Writes of the supplier portal: the supplier's own PDF, drafts, and the submission of a
+keyed invoice, which the platform turns into a Factur-X and deposits like any other flow.
+Supporting documents are kept by `invoices.services.attachment_upload_create`, as on the API.
 """
 
 import dataclasses
@@ -45,21 +46,6 @@ class KeyedInvoice:
     payment_terms: str
     bank_account: BankAccount | None
     attachments: list[AttachmentUpload]
-
-
-@transaction.atomic
-def attachment_upload_store(
-    *, structure: Structure, user: User, name: str, data: bytes, mime_type: str
-) -> AttachmentUpload:
-    """Keeps a supporting document for an invoice the supplier is keying."""
-    received = received_file_store(data=data, filename=name)
-    return AttachmentUpload.objects.create(
-        structure=structure,
-        uploaded_by=user,
-        received_file=received,
-        name=name,
-        mime_type=mime_type,
-    )
 
 
 def pdf_store(*, structure: Structure, data: bytes, filename: str) -> str:

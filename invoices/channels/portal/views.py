@@ -35,6 +35,7 @@ from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
 from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
+from invoices.services import attachment_upload_create
 from invoices.validation.reading import MAX_FILE_BYTES
 
 PAGE_SIZE = 20
@@ -200,7 +201,7 @@ class InvoiceFormView(PortalView):
                 errors["attachments"] += problems
                 continue
             kept.append(
-                services.attachment_upload_store(
+                attachment_upload_create(
                     structure=self.structure,
                     user=self.request.user,
                     name=upload.name,
