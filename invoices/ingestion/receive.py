@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from chorus.models import Structure, TechnicalAccount, User
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax
-from invoices.models import Flow, FlowStatusChange
+from invoices.models import Flow, FlowStatusChange, ReceivedFile
 from invoices.services import received_file_store
 
 
@@ -48,6 +48,39 @@ def flow_status_change(flow: Flow, target: str, *, comment: str = "") -> bool:
         return True
 
 
+@transaction.atomic
+def flow_create(
+    *,
+    received: ReceivedFile,
+    channel: str,
+    structure: Structure,
+    depositor_key: str,
+    user: User | None = None,
+    technical_account: TechnicalAccount | None = None,
+    syntax: str = "",
+    errors: list[dict] | None = None,
+) -> Flow:
+    """A flow (RECU, with its first history row) for a file just stored, numbered like every
+    flow of the platform: FLX, its date and its id."""
+    flow = Flow.objects.create(
+        number=f"TMP{received.pk}",
+        channel=DepositChannel(channel),
+        syntax=FlowSyntax(syntax) if syntax else "",
+        filename=received.filename,
+        received_file=received,
+        structure=structure,
+        submitted_by=user,
+        technical_account=technical_account,
+        depositor_key=depositor_key,
+        sha256=received.sha256,
+        errors=errors or [],
+    )
+    flow.number = f"FLX{flow.created_at:%Y%m%d}{flow.pk:010d}"
+    Flow.objects.filter(pk=flow.pk).update(number=flow.number)
+    FlowStatusChange.objects.create(flow=flow, source="", target=FlowStatus.RECU)
+    return flow
+
+
 def flow_receive(
     *,
     data: bytes,
@@ -70,21 +103,15 @@ def flow_receive(
     try:
         with transaction.atomic():
             received = received_file_store(data=data, filename=filename)
-            flow = Flow.objects.create(
-                number=f"TMP{received.pk}",
-                channel=DepositChannel(channel),
-                syntax=FlowSyntax(syntax) if syntax else "",
-                filename=filename[:255],
-                received_file=received,
+            flow = flow_create(
+                received=received,
+                channel=channel,
+                syntax=syntax,
                 structure=structure,
-                submitted_by=user,
+                user=user,
                 technical_account=technical_account,
                 depositor_key=key,
-                sha256=digest,
             )
-            flow.number = f"FLX{flow.created_at:%Y%m%d}{flow.pk:010d}"
-            Flow.objects.filter(pk=flow.pk).update(number=flow.number)
-            FlowStatusChange.objects.create(flow=flow, source="", target=FlowStatus.RECU)
             flow_status_change(flow, FlowStatus.EN_ATTENTE)
             transaction.on_commit(lambda: flow_process_task.delay(flow.pk))
     except BaseException as exc:

@@ -26,8 +26,8 @@ from invoices.channels.edi.publish import flow_reports_queue, flow_resent_regist
 from invoices.channels.edi.server import INBOX, Upload
 from invoices.enums import DepositChannel, FlowStatus
 from invoices.ingestion.messages import flow_error
-from invoices.ingestion.receive import flow_receive, flow_status_change
-from invoices.models import Flow, FlowStatusChange
+from invoices.ingestion.receive import flow_create, flow_receive, flow_status_change
+from invoices.models import Flow
 from invoices.services import received_file_store
 
 logger = logging.getLogger(__name__)
@@ -76,23 +76,16 @@ def flow_receive_refused(
     try:
         with transaction.atomic():
             received = received_file_store(data=data, filename=filename)
-            flow = Flow.objects.create(
-                number=f"TMP{received.pk}",
+            flow = flow_create(
+                received=received,
                 channel=DepositChannel.EDI,
-                filename=filename[:255],
-                received_file=received,
                 structure=account.structure,
                 technical_account=account,
                 # Unique to this upload: a refused upload is never taken for the original of
                 # a later re-send of the same bytes (which must be processed).
                 depositor_key=f"refused:{received.pk}",
-                sha256=received.sha256,
                 errors=[error],
             )
-            # The numbering of flow_receive: every flow of the platform is numbered alike.
-            flow.number = f"FLX{flow.created_at:%Y%m%d}{flow.pk:010d}"
-            Flow.objects.filter(pk=flow.pk).update(number=flow.number)
-            FlowStatusChange.objects.create(flow=flow, source="", target=FlowStatus.RECU)
             flow_status_change(flow, status, comment=error["libelleErreur"])
             flow_reports_queue(flow)
     except BaseException:
