@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from tests.api.conftest import request_token
 
@@ -31,3 +32,11 @@ def test_the_token_endpoint_answers_a_wrong_method_in_json(client):
     body = response.json()
     assert body["codeRetour"] == 4004
     assert body["libelle"].startswith("GCU_MSG_04_004 : La méthode GET")
+
+
+def test_a_connector_gets_a_token_without_any_csrf_token(oauth_application):
+    """Real HTTP clients send no CSRF cookie; the test client skips the check unless told."""
+    response = request_token(Client(enforce_csrf_checks=True), oauth_application)
+
+    assert response.status_code == 200
+    assert response.json()["access_token"]
