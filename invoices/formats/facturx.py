@@ -1,8 +1,9 @@
 """Factur-X writer: a readable French invoice as PDF/A-3 with its CII (EN16931 profile) inside.
 
 `write_facturx(invoice)` renders templates/invoices/facturx_pdf.html with weasyprint as
-PDF/A-3b, then embeds the CII as factur-x.xml with the factur-x library (which also writes
-the Factur-X XMP metadata and checks the XML against the EN16931 schema).
+PDF/A-3b, then `embed_cii(pdf, invoice)` embeds the CII as factur-x.xml with the factur-x
+library (which also writes the Factur-X XMP metadata and checks the XML against the EN16931
+schema); `embed_cii` also turns a supplier's own PDF into a Factur-X.
 """
 
 import dataclasses
@@ -144,19 +145,28 @@ def render_pdf(invoice: c.Invoice, *, late_penalty_rate: str = LATE_PENALTY_RATE
     return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
 
 
-def write_facturx(invoice: c.Invoice, *, late_penalty_rate: str = LATE_PENALTY_RATE) -> bytes:
-    """A Factur-X PDF (EN16931 profile): the rendered invoice with its CII embedded."""
-    invoice = dataclasses.replace(invoice, specification_id=EN16931_ID)
-    pdf = render_pdf(invoice, late_penalty_rate=late_penalty_rate)
-    title = DOCUMENT_TITLES.get(invoice.type_code, "Facture")
-    seller = invoice.seller.name or invoice.seller.trading_name or ""
+def embed_cii(pdf: bytes, invoice: c.Invoice, *, pdf_metadata: dict | None = None) -> bytes:
+    """A Factur-X (EN16931 profile): `pdf` with the CII of the invoice embedded, checked
+    against the schema."""
     return facturx.generate_from_binary(
         pdf,
-        write_cii(invoice),
+        write_cii(dataclasses.replace(invoice, specification_id=EN16931_ID)),
         flavor="factur-x",
         level="en16931",
         check_xsd=True,
         lang="fr-FR",
+        pdf_metadata=pdf_metadata,
+    )
+
+
+def write_facturx(invoice: c.Invoice, *, late_penalty_rate: str = LATE_PENALTY_RATE) -> bytes:
+    """A Factur-X PDF (EN16931 profile): the rendered invoice with its CII embedded."""
+    pdf = render_pdf(invoice, late_penalty_rate=late_penalty_rate)
+    title = DOCUMENT_TITLES.get(invoice.type_code, "Facture")
+    seller = invoice.seller.name or invoice.seller.trading_name or ""
+    return embed_cii(
+        pdf,
+        invoice,
         pdf_metadata={
             "author": seller,
             "keywords": "Factur-X, facture",

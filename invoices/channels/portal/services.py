@@ -6,7 +6,6 @@ Supporting documents are kept by `invoices.services.attachment_upload_create`, a
 import dataclasses
 import datetime
 
-import facturx
 from django.core import signing
 from django.db import transaction
 
@@ -14,9 +13,8 @@ from chorus.models import BankAccount, Service, Structure, User
 from invoices import canonical as c
 from invoices.channels.portal.computations import KeyedLine, canonical_lines
 from invoices.enums import DepositChannel, FlowSyntax
-from invoices.formats.cii import write_cii
 from invoices.formats.detect import EN16931_ID
-from invoices.formats.facturx import write_facturx
+from invoices.formats.facturx import embed_cii, write_facturx
 from invoices.ingestion.receive import flow_receive
 from invoices.models import AttachmentUpload, Flow, InvoiceDraft, ReceivedFile
 from invoices.parties import party_from_structure
@@ -139,18 +137,6 @@ def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> 
     )
 
 
-def _embed_in_pdf(pdf: bytes, invoice: c.Invoice) -> bytes:
-    """The supplier's own PDF with the CII of what they keyed inside (a Factur-X)."""
-    return facturx.generate_from_binary(
-        pdf,
-        write_cii(invoice),
-        flavor="factur-x",
-        level="en16931",
-        check_xsd=True,
-        lang="fr-FR",
-    )
-
-
 def portal_invoice_submit(
     *,
     structure: Structure,
@@ -166,7 +152,7 @@ def portal_invoice_submit(
     if pdf is None:
         data, syntax = write_facturx(invoice), FlowSyntax.FACTURX
     else:
-        data, syntax = _embed_in_pdf(_read(pdf), invoice), FlowSyntax.PDF
+        data, syntax = embed_cii(_read(pdf), invoice), FlowSyntax.PDF
     with transaction.atomic():
         receipt = flow_receive(
             data=data,
