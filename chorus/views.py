@@ -1,5 +1,3 @@
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +7,8 @@ from django.views.decorators.http import require_POST
 from chorus.access import SESSION_KEY, current_membership, memberships_of
 from chorus.enums import PublicKind
 from chorus.models import Structure
+from chorus.pagination import page_of
+from chorus.selectors import public_structures_search
 
 DIRECTORY_PAGE_SIZE = 20
 AGENT_ENGAGEMENTS_SHOWN = 50
@@ -56,12 +56,6 @@ def switch_structure(request):
     return HttpResponseRedirect(target)
 
 
-def _paginate(request, queryset, per_page):
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    page.pages_list = list(page.paginator.get_elided_page_range(page.number))
-    return page
-
-
 def directory_search(request):
     """Open to everyone: find a public structure by SIRET, name, postcode or city.
 
@@ -69,17 +63,10 @@ def directory_search(request):
     """
     query = request.GET.get("q", "").strip()[:200]
     kind = request.GET.get("kind", "")
-    structures = Structure.objects.public().active()
-    for term in query.split():
-        structures = structures.filter(
-            Q(identifier__startswith=term)
-            | Q(legal_name__icontains=term)
-            | Q(postcode__startswith=term)
-            | Q(city__icontains=term)
-        )
+    structures = public_structures_search(query)
     if kind in PublicKind.values:
         structures = structures.filter(kind=kind)
-    page = _paginate(request, structures.order_by("legal_name", "identifier"), DIRECTORY_PAGE_SIZE)
+    page = page_of(request, structures, DIRECTORY_PAGE_SIZE)
     return render(
         request,
         "chorus/directory_search.html",
@@ -100,5 +87,5 @@ def directory_structure(request, pk):
     return render(
         request,
         "chorus/directory_structure.html",
-        {"structure": structure, "page_obj": _paginate(request, services, 50)},
+        {"structure": structure, "page_obj": page_of(request, services, 50)},
     )

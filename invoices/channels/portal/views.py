@@ -13,7 +13,6 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from chorus.access import MembershipRequiredMixin
-from chorus.models import Structure
+from chorus.pagination import page_of
+from chorus.selectors import public_structures_search
 from invoices import canonical as c
 from invoices.channels.portal import forms, services
 from invoices.channels.portal.computations import KeyedTotals, keyed_totals, vat_label
@@ -70,12 +70,6 @@ class PortalView(MembershipRequiredMixin, View):
     def render_page(self, template_name: str, **context) -> HttpResponse:
         context.update(membership=self.membership, structure=self.structure)
         return render(self.request, template_name, context)
-
-
-def _paginate(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.pages_list = list(page.paginator.get_elided_page_range(page.number))
-    return page
 
 
 def _download(received_file, filename: str) -> FileResponse:
@@ -366,17 +360,9 @@ class RecipientSearchView(PortalView):
         query = request.GET.get("q", "").strip()[:200]
         if len(query) < 2:
             return JsonResponse({"results": [], "message": ""})
-        structures = Structure.objects.public().active()
-        for term in query.split():
-            structures = structures.filter(
-                Q(identifier__startswith=term)
-                | Q(legal_name__icontains=term)
-                | Q(postcode__startswith=term)
-                | Q(city__icontains=term)
-            )
         results = [
             {"siret": s.identifier, "name": s.legal_name, "postcode": s.postcode, "city": s.city}
-            for s in structures.order_by("legal_name", "identifier")[:SUGGESTIONS]
+            for s in public_structures_search(query)[:SUGGESTIONS]
         ]
         message = ngettext(
             "%(count)s structure trouvée", "%(count)s structures trouvées", len(results)
@@ -408,7 +394,7 @@ class DraftListView(PortalView):
         drafts = InvoiceDraft.objects.filter(structure=self.structure, flow__isnull=True)
         return self.render_page(
             "invoices/portal/draft_list.html",
-            page_obj=_paginate(request, drafts.select_related("created_by")),
+            page_obj=page_of(request, drafts.select_related("created_by"), PAGE_SIZE),
         )
 
 
@@ -556,7 +542,7 @@ class FlowListView(PortalView):
             "invoices/portal/flow_list.html",
             search=search,
             searched=bool(request.GET.keys() - {"page"}),
-            page_obj=_paginate(request, flows),
+            page_obj=page_of(request, flows, PAGE_SIZE),
         )
 
 
@@ -619,7 +605,7 @@ class InvoiceListView(PortalView):
             "invoices/portal/invoice_list.html",
             search=search,
             searched=bool(request.GET.keys() - {"page"}),
-            page_obj=_paginate(request, invoices),
+            page_obj=page_of(request, invoices, PAGE_SIZE),
         )
 
 
