@@ -132,9 +132,14 @@ class _Problems:
 _INVALID = object()  # a rate was given but cannot be used (already reported)
 
 
+def _rate_code(value: str | None) -> str:
+    """A rate code as RATE_CODES spells it: "tva5,5 " is TVA5.5."""
+    return (value or "").strip().upper().replace(",", ".")
+
+
 def _rate(line: dict, field: str, problems: _Problems):
     """The line's VAT rate, None when none is given, `_INVALID` when the one given is wrong."""
-    code = (line.get("lignePosteTauxTva") or "").strip().upper().replace(",", ".")
+    code = _rate_code(line.get("lignePosteTauxTva"))
     manual = line.get("lignePosteTauxTvaManuel")
     if code and manual is not None:
         problems.add(
@@ -454,7 +459,7 @@ def amounts_check(invoice: c.Invoice, data: dict) -> None:
     by_rate = {(b.rate or Decimal(0)).normalize(): b for b in invoice.vat_breakdown}
     for index, entry in enumerate(data.get("ligneTva") or []):
         field = f"ligneTva[{index}]"
-        code = (entry.get("ligneTvaTaux") or "").strip().upper().replace(",", ".")
+        code = _rate_code(entry.get("ligneTvaTaux"))
         rate = RATE_CODES.get(code, entry.get("ligneTvaTauxManuel"))
         if rate is None:
             problems.add(

@@ -188,12 +188,7 @@ class RechercherFournisseurView(CproView):
             selectors.invoices_issued_by(self.caller.structure),
             _criteria(data, recipients=recipients),
         )
-        items, page = paginate(invoices, data["page"])
-        return cpro_success(
-            RechercherFacturesResponseSerializer,
-            listeFactures=[shapes.list_item(invoice) for invoice in items],
-            parametresRetour=page,
-        )
+        return _search_page(invoices, data["page"])
 
 
 class RechercherRecipiendaireView(CproView):
@@ -216,12 +211,17 @@ class RechercherRecipiendaireView(CproView):
                 service_ids=(service,) if service else (),
             ),
         )
-        items, page = paginate(invoices, data["page"])
-        return cpro_success(
-            RechercherFacturesResponseSerializer,
-            listeFactures=[shapes.list_item(invoice) for invoice in items],
-            parametresRetour=page,
-        )
+        return _search_page(invoices, data["page"])
+
+
+def _search_page(invoices, page_request):
+    """The page of found invoices both searches answer."""
+    items, page = paginate(invoices, page_request)
+    return cpro_success(
+        RechercherFacturesResponseSerializer,
+        listeFactures=[shapes.list_item(invoice) for invoice in items],
+        parametresRetour=page,
+    )
 
 
 class ConsulterFournisseurView(CproView):
