@@ -49,6 +49,10 @@ class ReceivedFile(models.Model):
     def __str__(self):
         return self.filename
 
+    def read_bytes(self) -> bytes:
+        with self.file.open("rb") as handle:
+            return handle.read()
+
 
 class Invoice(models.Model):
     """An invoice (or credit note) held by the platform."""

@@ -168,8 +168,7 @@ def flow_refused_invoices(flow: Flow) -> list[RefusedInvoice]:
 def _refused(flow: Flow, item: FlowItem) -> RefusedInvoice:
     number, seller, buyer = item.name, flow.structure.identifier, ""
     try:
-        with item.received_file.file.open("rb") as handle:
-            _detected, document = read(handle.read(), item.name)
+        _detected, document = read(item.received_file.read_bytes(), item.name)
     except (ValueError, etree.LxmlError):
         pass  # unreadable: the findings say why; the file name identifies it
     else:

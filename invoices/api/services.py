@@ -112,22 +112,17 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:150] or "facture"
 
 
-def _stored(invoice: Invoice) -> bytes:
-    with invoice.received_file.file.open("rb") as handle:
-        return handle.read()
-
-
 def invoice_pivot(invoice: Invoice) -> bytes:
     """The invoice as CII XML: the file received when it was CII, else written from it."""
     if invoice.syntax == DocumentSyntax.CII:
-        return _stored(invoice)
+        return invoice.received_file.read_bytes()
     return write_cii(invoice.canonical)
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice as Factur-X PDF: the file received when it was one, else rendered."""
     if invoice.syntax == DocumentSyntax.FACTURX:
-        return _stored(invoice)
+        return invoice.received_file.read_bytes()
     from invoices.formats.facturx import write_facturx  # loads weasyprint: only when needed
 
     return write_facturx(invoice.canonical)

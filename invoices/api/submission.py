@@ -346,13 +346,11 @@ def _attachments(data: dict, structure: Structure, problems: _Problems) -> list[
                 ),
             )
             continue
-        with upload.received_file.file.open("rb") as handle:
-            content = handle.read()
         attachments.append(
             c.Attachment(
                 id=f"PJ{upload.pk}",
                 description=designation or upload.name,
-                content=content,
+                content=upload.received_file.read_bytes(),
                 mime_code=upload.mime_type,
                 filename=upload.name,
             )

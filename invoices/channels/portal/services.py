@@ -79,11 +79,6 @@ def draft_delete(*, draft: InvoiceDraft) -> None:
     draft.delete()
 
 
-def _read(received: ReceivedFile) -> bytes:
-    with received.file.open("rb") as handle:
-        return handle.read()
-
-
 def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> c.Invoice:
     """The canonical invoice of what the supplier keyed: seller from their structure, buyer
     from the directory, amounts from `invoices.totals`."""
@@ -105,7 +100,7 @@ def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> 
         c.Attachment(
             id=upload.name,
             description=upload.name,
-            content=_read(upload.received_file),
+            content=upload.received_file.read_bytes(),
             mime_code=upload.mime_type,
             filename=upload.name,
         )
@@ -152,7 +147,7 @@ def portal_invoice_submit(
     if pdf is None:
         data, syntax = write_facturx(invoice), FlowSyntax.FACTURX
     else:
-        data, syntax = embed_cii(_read(pdf), invoice), FlowSyntax.PDF
+        data, syntax = embed_cii(pdf.read_bytes(), invoice), FlowSyntax.PDF
     with transaction.atomic():
         receipt = flow_receive(
             data=data,
