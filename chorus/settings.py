@@ -196,7 +196,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Each worker process holds up to 4 messages: no broker round trip between two short invoice
+# tasks (about 5-10 % more invoices per second on 2 cores). Safe with acks_late: messages held
+# by a dead worker come back (visibility timeout, or the sweep of stalled flows).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 # Celery's Django fix-up otherwise closes the database connection around every task: a new
 # PostgreSQL connection per invoice cost a worker a tenth of its time. Reused for this many
 # tasks; invoices/tasks.py still drops a broken or old one (CONN_MAX_AGE) before each task.
