@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from chorus.models import BankAccount, Structure
 from invoices import canonical as c
@@ -28,24 +28,24 @@ from invoices.totals import Exemption, invoice_amounts, line_net_amount, money
 from invoices.validation.codelists import official_code_lists
 
 # What is wrong with a field of the request, and how to fix it.
-RECIPIENT_UNKNOWN = _lazy(
+RECIPIENT_UNKNOWN = gettext_lazy(
     "« {code} » n'est pas le SIRET d'une structure publique de l'annuaire : vérifiez-le avec "
     "structures/v1/rechercher."
 )
-BANK_ACCOUNT_REQUIRED = _lazy(
+BANK_ACCOUNT_REQUIRED = gettext_lazy(
     "un paiement par virement exige vos coordonnées bancaires : donnez l'identifiant d'un "
     "compte bancaire actif de votre structure ({available})."
 )
-BANK_ACCOUNT_NOT_FOUND = _lazy(
+BANK_ACCOUNT_NOT_FOUND = gettext_lazy(
     "{bank_account_id} n'est pas un compte bancaire actif de votre structure : utilisez l'un "
     "de ceux-ci : {available}."
 )
-ATTACHMENT_NOT_FOUND = _lazy(
+ATTACHMENT_NOT_FOUND = gettext_lazy(
     "{field} {attachment_id} ne désigne aucune pièce jointe déposée par votre structure : "
     "déposez le fichier avec transverses/v1/ajouter/fichier et donnez le pieceJointeId qu'il "
     "renvoie."
 )
-ATTACHMENT_MIME_REFUSED = _lazy(
+ATTACHMENT_MIME_REFUSED = gettext_lazy(
     "la pièce jointe « {name} » (type {mime_type}) ne peut pas être intégrée à la facture : la "
     "norme EN 16931 n'admet que {allowed}. Convertissez-la (en PDF par exemple) puis "
     "déposez-la à nouveau."

@@ -9,6 +9,8 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from weasyprint import HTML
 
 from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax
@@ -17,7 +19,7 @@ from invoices.models import DocumentSyntax, Flow
 
 
 def _local(iso: str) -> str:
-    return timezone.localtime(datetime.fromisoformat(iso)).strftime("%d/%m/%Y à %H:%M:%S")
+    return date_format(timezone.localtime(datetime.fromisoformat(iso)), "DATETIME_FORMAT")
 
 
 def _label(choices, value) -> str:
@@ -25,11 +27,11 @@ def _label(choices, value) -> str:
 
 
 def flow_report_context(report: dict) -> dict:
-    """What the template shows, with codes turned into their French labels."""
+    """What the template shows, with codes turned into their labels in the active language."""
     invoices = [
         {
             **entry,
-            "format_label": _label(DocumentSyntax, entry["format"]) or "format non reconnu",
+            "format_label": _label(DocumentSyntax, entry["format"]) or gettext("format non reconnu"),
             "refused": entry["resultat"] == FlowItemStatus.REFUSEE,
             "blocking": [c for c in entry["constats"] if c["gravite"] == "fatal"],
             "warnings": [c for c in entry["constats"] if c["gravite"] != "fatal"],
@@ -39,7 +41,7 @@ def flow_report_context(report: dict) -> dict:
     return {
         "report": report,
         "channel": _label(DepositChannel, report["modeDepot"]),
-        "syntax": _label(FlowSyntax, report["syntaxeFlux"]) or "non déterminée",
+        "syntax": _label(FlowSyntax, report["syntaxeFlux"]) or gettext("non déterminée"),
         "deposited_at": _local(report["dateDepot"]),
         "state_at": _local(report["dateHeureEtatCourantFlux"]),
         "invoices": invoices,

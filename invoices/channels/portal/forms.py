@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chorus import identifiers
@@ -194,8 +195,10 @@ class InvoiceForm(DsfrBaseForm):
     )
     number = forms.CharField(
         label=_("Numéro de facture"),
-        help_text=_("%(max)s caractères au plus, unique pour votre structure sur l'année.")
-        % {"max": NUMBER_MAX_LENGTH},
+        help_text=format_lazy(
+            _("{max} caractères au plus, unique pour votre structure sur l'année."),
+            max=NUMBER_MAX_LENGTH,
+        ),
         max_length=NUMBER_MAX_LENGTH,
         error_messages={"required": _("Indiquez le numéro de la facture.")},
     )
