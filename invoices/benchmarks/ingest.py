@@ -317,3 +317,21 @@ def flows_figures(flow_ids: list[int]) -> Figures:
         latencies=latencies,
         first_refusal=f"{first.name}: {first.findings[:1]}" if first else "",
     )
+
+
+def edi_reports_wait(flow_id: int, uploaded_name: str, timeout: float) -> float:
+    """Until the flow's JSON and PDF reports are in the partner's out/; returns how long after
+    the flow's final state the last of them was written, in seconds."""
+    from invoices.channels.edi.publish import report_base_name
+    from invoices.channels.edi.server import OUTBOX, account_root
+
+    flow = Flow.objects.get(pk=flow_id)
+    base = account_root(flow.technical_account_id) / OUTBOX / report_base_name(flow, uploaded_name)
+    reports = [base.with_name(base.name + suffix) for suffix in (".json", ".pdf")]
+    deadline = time.monotonic() + timeout
+    while not all(path.exists() for path in reports):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no report in out/ {timeout:.0f} s after the flow was final")
+        time.sleep(0.1)
+    written = max(path.stat().st_mtime for path in reports)
+    return written - flow.status_at.timestamp()

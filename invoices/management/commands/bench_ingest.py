@@ -108,13 +108,13 @@ class Command(BaseCommand):
             worker, server, port = self._start(processes)
             self._deposit(world, warmup, port)  # untimed: caches, connections, first queries
             with ingest.MemorySampler(worker.rss_bytes) as memory:
-                flow_ids, latency = self._deposit(world, documents, port)
+                flow_ids, latency, reports_after = self._deposit(world, documents, port)
             figures = ingest.flows_figures(flow_ids)
             workers_count = len(worker.pids())
         finally:
             for process in reversed(processes):
                 process.stop()
-        self._report(figures, validation, memory.peak, workers_count, latency)
+        self._report(figures, validation, memory.peak, workers_count, latency, reports_after)
 
     def _check_stack(self) -> None:
         if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
@@ -166,13 +166,14 @@ class Command(BaseCommand):
 
     def _deposit(self, world, documents, port):
         """Deposits `documents` through the channel, waits for their flows to be final;
-        returns the flow ids and, for the API, the deposit answer times."""
+        returns the flow ids, for the API the deposit answer times, for EDI how long after the
+        flow's final state its reports were in out/."""
         from invoices.api.latency import api_headers, deposit_latency
         from invoices.enums import FlowSyntax
         from invoices.models import Flow
 
         ingest = self.ingest
-        latency = None
+        latency = reports_after = None
         if self.api:
             client = ingest.LoopbackHttp(port)
             headers = api_headers(
@@ -207,11 +208,15 @@ class Command(BaseCommand):
                 raise CommandError(f"Le dépôt SFTP de {filename} n'est pas devenu un flux.")
         try:
             ingest.flows_wait(flow_ids, timeout=self.options["timeout"])
+            if not self.api:
+                reports_after = ingest.edi_reports_wait(
+                    flow_ids[0], filename, timeout=self.options["timeout"]
+                )
         except TimeoutError as exc:
             raise CommandError(f"Traitement inachevé : {exc}.") from exc
-        return flow_ids, latency
+        return flow_ids, latency, reports_after
 
-    def _report(self, figures, validation: float, peak_rss: int, processes: int, latency):
+    def _report(self, figures, validation, peak_rss, processes, latency, reports_after):
         write = self.stdout.write
         write(
             f"  factures : {figures.invoices}, intégrées {figures.integrated}, "
@@ -234,6 +239,11 @@ class Command(BaseCommand):
             f"par processus de travail : {per_process:.2f}"
         )
         write(f"  mémoire des workers (pic RSS, {processes} processus) : {peak_rss / MIB:.0f} Mio")
+        if reports_after is not None:
+            write(
+                f"  comptes rendus JSON et PDF dans out/ : {reports_after:.1f} s après l'état "
+                "final du flux"
+            )
         if latency is not None:
             write(
                 f"  deposer/flux : {latency.samples} dépôts, p50 {latency.p50_ms:.1f} ms, "
