@@ -74,8 +74,10 @@ class Workers:
         destination = f"{worker.name}@{socket.gethostname()}"
         while time.monotonic() < deadline:
             if not queue_size(self.queue):
-                answer = app.control.inspect(destination=[destination], timeout=2).active()
-                if answer and answer.get(destination) == []:
+                # Messages the worker took (prefetched) are no longer in the queue.
+                inspect = app.control.inspect(destination=[destination], timeout=2)
+                running, reserved = inspect.active() or {}, inspect.reserved() or {}
+                if running.get(destination) == [] and reserved.get(destination) == []:
                     return
             time.sleep(0.2)
         pytest.fail(f"worker {worker.name} still busy after {timeout} s\n{self.logs()}")
