@@ -31,6 +31,8 @@ def database_url(database: dict) -> str:
     if database.get("PASSWORD"):
         credentials += ":" + quote(database["PASSWORD"], safe="")
     host = database.get("HOST") or "localhost"
+    if host.startswith("/"):  # a Unix socket folder, percent-encoded in a URL
+        host = quote(host, safe="")
     port = f":{database['PORT']}" if database.get("PORT") else ""
     return f"postgres://{credentials}@{host}{port}/{quote(database['NAME'], safe='')}"
 
