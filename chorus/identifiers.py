@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_errors
+from stdnum import luhn
 from stdnum.eu import vat
 from stdnum.fr import siren, siret
 
@@ -112,6 +113,14 @@ def normalise_identifier(identifier_type: str, value: str) -> str:
     if len(value) > 80:
         raise ValidationError(_("L'identifiant ne peut dépasser 80 caractères."), code="too_long")
     return value
+
+
+def sample_siret(n: int) -> str:
+    """A SIRET with valid SIREN and SIRET keys, distinct for each n: demo and test data."""
+    siren_body = f"{(n * 7919) % 10**8:08d}"
+    siren = siren_body + luhn.calc_check_digit(siren_body)
+    nic_body = f"{n % 10**4:04d}"
+    return siren + nic_body + luhn.calc_check_digit(siren + nic_body)
 
 
 def normalise_iban(value: str) -> str:

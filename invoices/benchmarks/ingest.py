@@ -27,16 +27,16 @@ from django.db import transaction
 from oauth2_provider.models import Application
 
 from chorus.enums import IdentifierType, PublicKind
+from chorus.identifiers import sample_siret
 from chorus.models import Service, Structure, TechnicalAccount
 from invoices.enums import FlowItemStatus, FlowStatus, InvoiceStatus
 from invoices.formats import write_cii, write_ubl
 from invoices.models import Flow, FlowItem, FlowStatusChange, InvoiceStatusChange
+from invoices.samples import DEFAULT_LINES, french_invoice
 from invoices.validation import validate
-from tests.chorus.factories import valid_siret
-from tests.invoices.factories import DEFAULT_LINES, french_invoice
 
-SUPPLIER_SIRET = valid_siret(912_345)
-RECIPIENT_SIRET = valid_siret(912_346)
+SUPPLIER_SIRET = sample_siret(912_345)
+RECIPIENT_SIRET = sample_siret(912_346)
 SERVICE_CODES = ("BENCH-FIN", "BENCH-RH", "BENCH-TECH")
 ACCOUNT_LOGIN = "BANC_ESSAI_BENCH_INGEST@chorus.invalid"
 APPLICATION_NAME = "Banc d'essai bench_ingest (données de mesure)"

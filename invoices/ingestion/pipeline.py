@@ -40,11 +40,6 @@ _FORMAT_OF_SYNTAX = {
 _SYNTAX_OF_FORMAT = {"ubl": FlowSyntax.UBL, "cii": FlowSyntax.CII, "facturx": FlowSyntax.FACTURX}
 
 
-def _read(received_file) -> bytes:
-    with received_file.file.open("rb") as handle:
-        return handle.read()
-
-
 def flow_split(flow_id: int) -> list[int]:
     """Claims a waiting flow and records its items; returns the ids of items still waiting."""
     flow = Flow.objects.select_related("received_file").filter(pk=flow_id).first()
@@ -67,7 +62,7 @@ def flow_split(flow_id: int) -> list[int]:
 
 
 def _record_items(flow: Flow) -> None:
-    data = _read(flow.received_file)
+    data = flow.received_file.read_bytes()
     if not archive.is_archive(data):
         FlowItem.objects.get_or_create(
             flow=flow,
@@ -112,7 +107,7 @@ def flow_item_process(item_id: int) -> int | None:
         if item is None:
             return None  # done already, or another worker holds it
         report = validate(
-            _read(item.received_file), filename=item.name, depositor=item.flow.structure
+            item.received_file.read_bytes(), filename=item.name, depositor=item.flow.structure
         )
         findings = list(report.findings) + _syntax_findings(item.flow, report.format)
         item.format, item.profile = report.format or "", report.profile or ""

@@ -31,7 +31,8 @@ def flow_report_context(report: dict) -> dict:
     invoices = [
         {
             **entry,
-            "format_label": _label(DocumentSyntax, entry["format"]) or gettext("format non reconnu"),
+            "format_label": _label(DocumentSyntax, entry["format"])
+            or gettext("format non reconnu"),
             "refused": entry["resultat"] == FlowItemStatus.REFUSEE,
             "blocking": [c for c in entry["constats"] if c["gravite"] == "fatal"],
             "warnings": [c for c in entry["constats"] if c["gravite"] != "fatal"],

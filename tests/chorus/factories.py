@@ -4,9 +4,9 @@ Identifiers are generated with valid check digits (Luhn), as the models require.
 """
 
 import factory
-from stdnum import luhn
 
 from chorus.enums import IdentifierType, PublicKind, Role
+from chorus.identifiers import sample_siret
 from chorus.models import (
     BankAccount,
     EngagementJuridique,
@@ -20,12 +20,7 @@ from chorus.models import (
 DEFAULT_PASSWORD = "Motdepasse-solide-2026"
 
 
-def valid_siret(n: int) -> str:
-    """A SIRET with valid SIREN and SIRET keys, distinct for each n."""
-    siren_body = f"{(n * 7919) % 10**8:08d}"
-    siren = siren_body + luhn.calc_check_digit(siren_body)
-    nic_body = f"{n % 10**4:04d}"
-    return siren + nic_body + luhn.calc_check_digit(siren + nic_body)
+valid_siret = sample_siret
 
 
 class UserFactory(factory.django.DjangoModelFactory):
