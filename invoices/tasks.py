@@ -32,6 +32,15 @@ def flow_item_task(flow_id: int, item_id: int) -> None:
 
 
 @shared_task(acks_late=True, **RETRY)
+def flow_reports_publish_task(flow_id: int) -> None:
+    """A final flow's reports go where its depositor awaits them: an EDI partner's out/.
+    The portal and the API build theirs on demand. Publishing again is harmless."""
+    from invoices.channels.edi.publish import flow_reports_publish
+
+    flow_reports_publish(flow_id)
+
+
+@shared_task(acks_late=True, **RETRY)
 def flows_resume_task() -> int:
     """Queues again the work of flows left unfinished (a worker killed halfway)."""
     stalled = pipeline.flows_stalled()

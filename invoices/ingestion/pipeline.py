@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from chorus.enums import Channel, ReceptionChannel
 from chorus.models import Structure
-from invoices.channels.edi.publish import flow_reports_queue
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax, InvoiceStatus
 from invoices.ingestion import archive, messages
 from invoices.ingestion.receive import flow_status_change
@@ -89,8 +88,7 @@ def _record_items(flow: Flow) -> None:
 def _refuse_flow(flow: Flow, final: str, error: dict) -> None:
     with transaction.atomic():
         Flow.objects.filter(pk=flow.pk).update(errors=[error])
-        if flow_status_change(flow, final, comment=error["libelleErreur"]):
-            flow_reports_queue(flow)
+        flow_status_change(flow, final, comment=error["libelleErreur"])
 
 
 def flow_item_process(item_id: int) -> int | None:
@@ -196,8 +194,7 @@ def flow_finish(flow_id: int) -> str | None:
         first = flow.items.exclude(format="").order_by("position").first()
         if first is not None and first.format in _SYNTAX_OF_FORMAT:
             Flow.objects.filter(pk=flow.pk).update(syntax=_SYNTAX_OF_FORMAT[first.format])
-    if flow_status_change(flow, final):
-        flow_reports_queue(flow)
+    flow_status_change(flow, final)
     return final
 
 

@@ -31,7 +31,12 @@ def depositor_key(*, user: User | None, technical_account: TechnicalAccount | No
 
 
 def flow_status_change(flow: Flow, target: str, *, comment: str = "") -> bool:
-    """Moves a flow to `target` if nobody moved it first; writes the history row. Atomic."""
+    """Moves a flow to `target` if nobody moved it first; writes the history row. Atomic.
+
+    A flow reaching its final state gets its reports published once the move commits.
+    """
+    from invoices.tasks import flow_reports_publish_task
+
     with transaction.atomic():
         now = timezone.now()
         moved = (
@@ -45,6 +50,8 @@ def flow_status_change(flow: Flow, target: str, *, comment: str = "") -> bool:
             flow=flow, at=now, source=flow.status, target=target, comment=comment
         )
         flow.status, flow.status_at = target, now
+        if target in FlowStatus.final():
+            transaction.on_commit(lambda: flow_reports_publish_task.delay(flow.pk))
         return True
 
 

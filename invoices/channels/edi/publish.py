@@ -24,7 +24,6 @@ from django.db import transaction
 from django.utils import translation
 
 from invoices.channels.edi.server import OUTBOX, account_root, staging_dir
-from invoices.channels.edi.tasks import flow_reports_publish_task
 from invoices.enums import DepositChannel
 from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import report_pdf
@@ -74,6 +73,8 @@ def flow_reports_queue(flow: Flow) -> None:
     """Queues, after commit, the publication of a flow's reports if a partner awaits them."""
     if flow.technical_account_id is None or not _uploaded_names(flow):
         return
+    from invoices.tasks import flow_reports_publish_task
+
     transaction.on_commit(lambda: flow_reports_publish_task.delay(flow.pk))
 
 

@@ -22,7 +22,7 @@ from django.db import connections, transaction
 from django.template.defaultfilters import filesizeformat
 
 from chorus.models import TechnicalAccount
-from invoices.channels.edi.publish import flow_reports_queue, flow_resent_register
+from invoices.channels.edi.publish import flow_resent_register
 from invoices.channels.edi.server import INBOX, Upload
 from invoices.enums import DepositChannel, FlowStatus
 from invoices.ingestion.messages import flow_error
@@ -87,7 +87,6 @@ def flow_receive_refused(
                 errors=[error],
             )
             flow_status_change(flow, status, comment=error["libelleErreur"])
-            flow_reports_queue(flow)
     except BaseException:
         if received is not None:
             received.file.delete(save=False)
