@@ -23,6 +23,7 @@ from invoices.api import errors
 from invoices.api.services import DOWNLOAD_FORMATS
 from invoices.api.submission import CADRE_SUPPORTED, PAYMENT_MEANS, TYPE_CODES, TYPES_TVA
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax, InvoiceStatus
+from invoices.ingestion.archive import ARCHIVE_EXTENSIONS
 from invoices.validation.platform_rules import (
     ALLOWED_ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
@@ -30,7 +31,6 @@ from invoices.validation.platform_rules import (
 )
 
 FILENAME_MAX_LENGTH = 200
-ARCHIVE_EXTENSIONS = (".zip", ".tar.gz", ".tgz")
 # The file extensions each declared syntax admits, besides an archive of several invoices.
 EXTENSIONS_OF_SYNTAX = {
     FlowSyntax.UBL: (".xml",),

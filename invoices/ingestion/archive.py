@@ -13,6 +13,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# The names a deposited file may have: one invoice (XML, PDF) or a batch archive.
+ARCHIVE_EXTENSIONS = (".zip", ".tar.gz", ".tgz")
+FLOW_EXTENSIONS = (".xml", ".pdf", *ARCHIVE_EXTENSIONS)
+
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 GZIP_MAGIC = b"\x1f\x8b"

@@ -25,6 +25,7 @@ from chorus.models import TechnicalAccount
 from invoices.channels.edi.publish import flow_resent_register
 from invoices.channels.edi.server import INBOX, Upload
 from invoices.enums import DepositChannel, FlowStatus
+from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.ingestion.messages import flow_error
 from invoices.ingestion.receive import flow_create, flow_receive, flow_status_change
 from invoices.models import Flow
@@ -32,11 +33,9 @@ from invoices.services import received_file_store
 
 logger = logging.getLogger(__name__)
 
-ACCEPTED_SUFFIXES = (".xml", ".pdf", ".zip", ".tar.gz", ".tgz")
-
 
 def name_accepted(filename: str) -> bool:
-    return filename.lower().endswith(ACCEPTED_SUFFIXES)
+    return filename.lower().endswith(FLOW_EXTENSIONS)
 
 
 def _refusal(upload: Upload) -> tuple[str, dict] | None:

@@ -26,6 +26,7 @@ from chorus.models import Service, Structure
 from invoices import canonical as c
 from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
 from invoices.enums import FlowStatus, InvoiceStatus
+from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.models import Invoice
 from invoices.validation.codelists import official_code_lists
 from invoices.validation.platform_rules import (
@@ -37,7 +38,6 @@ from invoices.validation.platform_rules import (
 )
 
 NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
-UPLOAD_EXTENSIONS = (".pdf", ".xml", ".zip", ".tar.gz", ".tgz")
 
 INVOICE_TYPES = [(c.TYPE_INVOICE, _("Facture")), (c.TYPE_CREDIT_NOTE, _("Avoir"))]
 # Common units (UN/ECE Recommendation 20), the ones a small business invoices in.
@@ -466,7 +466,7 @@ class UploadForm(DsfrBaseForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
-        if not name.endswith(UPLOAD_EXTENSIONS):
+        if not name.endswith(FLOW_EXTENSIONS):
             raise ValidationError(
                 _(
                     "Le fichier « %(name)s » n'est pas d'un format accepté : déposez un PDF "
