@@ -1,9 +1,9 @@
 """Codes of deposits (flows) and invoices, as Chorus Pro names them, with French labels."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from chorus.workflow.badges import declare_badges
 
 
 class FlowSyntax(models.TextChoices):
@@ -67,30 +67,68 @@ class InvoiceStatus(models.TextChoices):
     MISE_EN_PAIEMENT = "MISE_EN_PAIEMENT", _("Mise en paiement")
 
 
-class Actor(models.TextChoices):
-    """Who may move an invoice along a transition."""
+class InvoiceRole(models.TextChoices):
+    """The roles held on an invoice (beside the platform's, chorus.workflow.SYSTEM)."""
 
-    SYSTEM = "SYSTEME", _("La plateforme")
-    SUPPLIER = "FOURNISSEUR", _("Le fournisseur")
-    RECIPIENT = "DESTINATAIRE", _("Le destinataire")
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    actor: str
-    requires_motive: bool = False
+    FOURNISSEUR = "FOURNISSEUR", _("Fournisseur")
+    DESTINATAIRE = "DESTINATAIRE", _("Destinataire")
 
 
-# The allowed moves of an invoice. The deposit pipeline owns the first ones; the processing
-# of received invoices (certify, suspend, recycle, reject, pay) extends this table.
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(InvoiceStatus.DEPOSEE, InvoiceStatus.EN_COURS_ACHEMINEMENT, Actor.SYSTEM),
-    Transition(InvoiceStatus.DEPOSEE, InvoiceStatus.MISE_A_DISPOSITION, Actor.SYSTEM),
-    Transition(InvoiceStatus.EN_COURS_ACHEMINEMENT, InvoiceStatus.MISE_A_DISPOSITION, Actor.SYSTEM),
+# Green: done or on the way to payment; blue: on its way; orange: waits for the supplier;
+# red: refused.
+declare_badges(
+    FlowStatus,
+    {
+        FlowStatus.RECU: "info",
+        FlowStatus.EN_ATTENTE: "info",
+        FlowStatus.EN_COURS: "info",
+        FlowStatus.INTEGRE: "success",
+        FlowStatus.INTEGRE_PARTIEL: "warning",
+        FlowStatus.REJETE: "error",
+        FlowStatus.INCIDENTE: "error",
+    },
+)
+declare_badges(
+    FlowItemStatus,
+    {
+        FlowItemStatus.EN_ATTENTE: "info",
+        FlowItemStatus.INTEGREE: "success",
+        FlowItemStatus.REFUSEE: "error",
+    },
+)
+declare_badges(
+    InvoiceStatus,
+    {
+        InvoiceStatus.DEPOSEE: "info",
+        InvoiceStatus.EN_COURS_ACHEMINEMENT: "info",
+        InvoiceStatus.MISE_A_DISPOSITION: "new",
+        InvoiceStatus.A_RECYCLER: "warning",
+        InvoiceStatus.SUSPENDUE: "warning",
+        InvoiceStatus.COMPLETEE: "new",
+        InvoiceStatus.REJETEE: "error",
+        InvoiceStatus.SERVICE_FAIT: "success",
+        InvoiceStatus.MANDATEE: "success",
+        InvoiceStatus.MISE_A_DISPOSITION_COMPTABLE: "success",
+        InvoiceStatus.COMPTABILISEE: "success",
+        InvoiceStatus.MISE_EN_PAIEMENT: "success",
+    },
 )
 
-
-def find_transition(source: str, target: str) -> Transition | None:
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+# The reform's lifecycle code of each status (chorus_pro.md §8.3): 200 Déposée, 201 Émise par
+# la plateforme, 203 Mise à disposition, 205 Approuvée, 208 Suspendue, 209 Complétée,
+# 210 Refusée, 211 Paiement transmis. A send-back for recycling is a suspension for routing
+# data (208 with ROUTAGE_ERR); the steps between approval and payment stay 205.
+INVOICE_LIFECYCLE_CODES = {
+    InvoiceStatus.DEPOSEE: "200",
+    InvoiceStatus.EN_COURS_ACHEMINEMENT: "201",
+    InvoiceStatus.MISE_A_DISPOSITION: "203",
+    InvoiceStatus.A_RECYCLER: "208",
+    InvoiceStatus.SUSPENDUE: "208",
+    InvoiceStatus.COMPLETEE: "209",
+    InvoiceStatus.REJETEE: "210",
+    InvoiceStatus.SERVICE_FAIT: "205",
+    InvoiceStatus.MANDATEE: "205",
+    InvoiceStatus.MISE_A_DISPOSITION_COMPTABLE: "205",
+    InvoiceStatus.COMPTABILISEE: "205",
+    InvoiceStatus.MISE_EN_PAIEMENT: "211",
+}

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from chorus.enums import Channel
 from chorus.models import Service, Structure, TechnicalAccount, User
+from chorus.workflow.models import StatusChange
 from invoices import canonical
 from invoices.enums import DepositChannel, FlowItemStatus, FlowStatus, FlowSyntax, InvoiceStatus
 
@@ -113,6 +113,7 @@ class Invoice(models.Model):
         _("statut"), max_length=40, choices=InvoiceStatus.choices, default=InvoiceStatus.DEPOSEE
     )
     status_at = models.DateTimeField(_("statut au"), default=timezone.now)
+    rejection_acknowledged_at = models.DateTimeField(_("rejet traité le"), null=True, blank=True)
     received_file = models.OneToOneField(
         ReceivedFile,
         on_delete=models.PROTECT,
@@ -146,30 +147,17 @@ class Invoice(models.Model):
         return canonical.Invoice.from_dict(self.document)
 
 
-class InvoiceStatusChange(models.Model):
-    """One row per change of an invoice's status, never updated."""
+class InvoiceStatusChange(StatusChange):
+    """One move of an invoice (chorus.workflow), never updated."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="history")
-    at = models.DateTimeField(_("date"), default=timezone.now)
-    source = models.CharField(_("statut précédent"), max_length=40, blank=True)
     target = models.CharField(_("nouveau statut"), max_length=40, choices=InvoiceStatus.choices)
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("auteur"),
-    )
-    actor_label = models.CharField(_("auteur (libellé)"), max_length=250, blank=True)
-    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
-    motive = models.CharField(_("motif"), max_length=60, blank=True)
-    comment = models.TextField(_("commentaire"), blank=True)
+    mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("changement de statut de facture")
         verbose_name_plural = _("historique des statuts de factures")
-        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["target", "at"], name="invoice_change_target_at")]
 
     def __str__(self):
         return f"{self.invoice} {self.source or '∅'} → {self.target}"
@@ -239,19 +227,15 @@ class Flow(models.Model):
         return self.status in FlowStatus.final()
 
 
-class FlowStatusChange(models.Model):
-    """One row per change of a flow's state, never updated."""
+class FlowStatusChange(StatusChange):
+    """One move of a flow (chorus.workflow), never updated."""
 
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="history")
-    at = models.DateTimeField(_("date"), default=timezone.now)
-    source = models.CharField(_("état précédent"), max_length=40, blank=True)
     target = models.CharField(_("nouvel état"), max_length=40, choices=FlowStatus.choices)
-    comment = models.TextField(_("commentaire"), blank=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("changement d'état de flux")
         verbose_name_plural = _("historique des états de flux")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.flow} {self.source or '∅'} → {self.target}"
@@ -331,6 +315,33 @@ class AttachmentUpload(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class InvoiceAttachment(models.Model):
+    """A supporting document added to an invoice after its deposit (completing a suspended
+    invoice), with the move it came with."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="added_attachments")
+    upload = models.OneToOneField(
+        AttachmentUpload, on_delete=models.PROTECT, related_name="invoice_attachment"
+    )
+    change = models.ForeignKey(
+        InvoiceStatusChange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("avec le changement de statut"),
+    )
+    created_at = models.DateTimeField(_("ajoutée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce complémentaire")
+        verbose_name_plural = _("pièces complémentaires")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.upload.name
 
 
 class InvoiceDraft(models.Model):

@@ -1,17 +1,28 @@
-"""Writes on invoices: the received bytes, the invoice read from them, its status changes."""
+"""Writes on invoices: the received bytes, the invoice read from them, its moves.
+
+Every move goes through the workflow core (`chorus.workflow.status_transition`, table in
+`invoices.workflow`); the functions below name the business actions for their callers
+(portal, back office, API, EDI status files, tasks)."""
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from chorus.enums import Channel
+from chorus.enums import ReceptionChannel
 from chorus.models import Service, Structure, TechnicalAccount, User
+from chorus.workflow import Actor, history_start, status_transition
 from invoices import canonical
-from invoices.enums import InvoiceStatus, find_transition
-from invoices.models import AttachmentUpload, Invoice, InvoiceStatusChange, ReceivedFile
+from invoices.enums import InvoiceStatus
+from invoices.models import (
+    AttachmentUpload,
+    Invoice,
+    InvoiceAttachment,
+    InvoiceStatusChange,
+    ReceivedFile,
+)
+from invoices.parties import party_from_structure
 
 _CONTENT_TYPES = {".xml": "application/xml", ".pdf": "application/pdf", ".zip": "application/zip"}
 
@@ -84,11 +95,10 @@ def invoice_create(
     supplier: Structure,
     recipient: Structure | None = None,
     service: Service | None = None,
-    channel: str = Channel.SYSTEME,
-    actor: User | None = None,
+    actor: Actor | None = None,
 ) -> Invoice:
-    """Records a deposited invoice (status DEPOSEE) read from a received file."""
-    now = timezone.now()
+    """Records a deposited invoice (status DEPOSEE) read from a received file; `actor` is
+    its depositor (the platform when not known)."""
     invoice = Invoice.objects.create(
         supplier=supplier,
         recipient=recipient,
@@ -110,58 +120,146 @@ def invoice_create(
         document=document.to_dict(),
         received_file=received_file,
         status=InvoiceStatus.DEPOSEE,
-        status_at=now,
+        status_at=timezone.now(),
     )
-    InvoiceStatusChange.objects.create(
-        invoice=invoice,
-        at=now,
-        source="",
-        target=InvoiceStatus.DEPOSEE,
-        actor=actor,
-        actor_label=str(actor) if actor else "plateforme",
-        channel=channel,
-    )
+    history_start(document=invoice, actor=actor or Actor.platform())
     return invoice
-
-
-class TransitionRefused(PermissionDenied):
-    """The move is not in the table, or someone else moved the invoice first."""
 
 
 @transaction.atomic
-def invoice_transition(
-    invoice: Invoice,
-    target: str,
+def invoice_route(*, invoice: Invoice) -> InvoiceStatusChange:
+    """Sends a deposited invoice on to its recipient: at once for one that works on the
+    portal, through EN_COURS_ACHEMINEMENT for one that receives by EDI or API (its channel
+    delivers it, then makes it available)."""
+    platform = Actor.platform()
+    recipient = invoice.recipient
+    if recipient is not None and recipient.reception_channel != ReceptionChannel.PORTAIL:
+        return status_transition(
+            document=invoice, target=InvoiceStatus.EN_COURS_ACHEMINEMENT, actor=platform
+        )
+    return status_transition(
+        document=invoice, target=InvoiceStatus.MISE_A_DISPOSITION, actor=platform
+    )
+
+
+def invoice_process(
     *,
-    actor: User | None,
-    channel: str,
+    invoice: Invoice,
+    actor: Actor,
+    target: str,
     motive: str = "",
     comment: str = "",
-) -> Invoice:
-    """The one way to change an invoice's status: checked against TRANSITIONS, claimed, logged."""
-    transition = find_transition(invoice.status, target)
-    if transition is None:
-        raise TransitionRefused(
-            f"Une facture au statut {invoice.status} ne peut passer au statut {target}."
-        )
-    if transition.requires_motive and not motive:
-        raise TransitionRefused(f"Le passage au statut {target} exige un motif.")
-    now = timezone.now()
-    claimed = Invoice.objects.filter(pk=invoice.pk, status=invoice.status).update(
-        status=target, status_at=now
+    mandate_number: str = "",
+) -> InvoiceStatusChange:
+    """A recipient's move to `target` (suspend, send back, reject, certify, mandate, the
+    accounting steps): the API's traiter/recue and the EDI status files name the status."""
+    details = {"mandate_number": mandate_number.strip()} if mandate_number else {}
+    return status_transition(
+        document=invoice, target=target, actor=actor, motive=motive, comment=comment, **details
     )
-    if not claimed:
-        raise TransitionRefused("La facture a changé de statut entre-temps : rechargez-la.")
-    InvoiceStatusChange.objects.create(
+
+
+def invoice_suspend(*, invoice: Invoice, actor: Actor, motive: str, comment: str = ""):
+    return invoice_process(
+        invoice=invoice, actor=actor, target=InvoiceStatus.SUSPENDUE, motive=motive, comment=comment
+    )
+
+
+def invoice_send_back(*, invoice: Invoice, actor: Actor, motive: str, comment: str = ""):
+    return invoice_process(
         invoice=invoice,
-        at=now,
-        source=invoice.status,
-        target=target,
         actor=actor,
-        actor_label=str(actor) if actor else "plateforme",
-        channel=channel,
+        target=InvoiceStatus.A_RECYCLER,
         motive=motive,
         comment=comment,
     )
-    invoice.status, invoice.status_at = target, now
-    return invoice
+
+
+def invoice_reject(*, invoice: Invoice, actor: Actor, motive: str, comment: str = ""):
+    return invoice_process(
+        invoice=invoice, actor=actor, target=InvoiceStatus.REJETEE, motive=motive, comment=comment
+    )
+
+
+def invoice_certify(*, invoice: Invoice, actor: Actor, comment: str = ""):
+    return invoice_process(
+        invoice=invoice, actor=actor, target=InvoiceStatus.SERVICE_FAIT, comment=comment
+    )
+
+
+def invoice_mandate(*, invoice: Invoice, actor: Actor, mandate_number: str, comment: str = ""):
+    return invoice_process(
+        invoice=invoice,
+        actor=actor,
+        target=InvoiceStatus.MANDATEE,
+        comment=comment,
+        mandate_number=mandate_number,
+    )
+
+
+@transaction.atomic
+def invoice_complete(
+    *,
+    invoice: Invoice,
+    actor: Actor,
+    comment: str,
+    attachments: list[AttachmentUpload] = (),
+) -> InvoiceStatusChange:
+    """The supplier answers a suspension with a comment and supporting documents (already
+    uploaded, by the portal or `ajouter/fichier`); the invoice goes back to the recipient."""
+    change = status_transition(
+        document=invoice, target=InvoiceStatus.COMPLETEE, actor=actor, comment=comment
+    )
+    for upload in attachments:
+        if upload.structure_id != invoice.supplier_id:
+            raise ValueError("An attachment of another structure.")
+        InvoiceAttachment.objects.create(invoice=invoice, upload=upload, change=change)
+    return change
+
+
+@transaction.atomic
+def invoice_recycle(
+    *,
+    invoice: Invoice,
+    actor: Actor,
+    recipient: Structure,
+    service: Service | None,
+    order_reference: str,
+    comment: str = "",
+) -> InvoiceStatusChange:
+    """The supplier corrects the routing data of an invoice sent back (recipient, service
+    code, engagement juridique; the number stays), and the platform routes it again.
+
+    The caller has checked the new routing data with the recipient's rules
+    (`invoices.rules.routing_errors`)."""
+    change = status_transition(
+        document=invoice, target=InvoiceStatus.DEPOSEE, actor=actor, comment=comment
+    )
+    document = invoice.canonical
+    if recipient.pk != invoice.recipient_id:
+        document.buyer = party_from_structure(recipient, with_vat=bool(document.buyer.vat_id))
+    document.buyer_reference = service.code if service else None
+    document.purchase_order_reference = order_reference or None
+    invoice.recipient, invoice.service = recipient, service
+    invoice.buyer_identifier = recipient.identifier
+    invoice.buyer_reference = service.code if service else ""
+    invoice.order_reference = order_reference
+    invoice.document = document.to_dict()
+    invoice.save(
+        update_fields=[
+            "recipient",
+            "service",
+            "buyer_identifier",
+            "buyer_reference",
+            "order_reference",
+            "document",
+        ]
+    )
+    invoice_route(invoice=invoice)
+    return change
+
+
+def invoice_rejection_acknowledge(*, invoice: Invoice, actor: Actor) -> InvoiceStatusChange:
+    """The supplier has read the rejection ("traiter le rejet"): recorded, it leaves the
+    to-do list; a new invoice with a new number follows."""
+    return status_transition(document=invoice, target=InvoiceStatus.REJETEE, actor=actor)

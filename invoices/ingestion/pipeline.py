@@ -18,13 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from chorus.enums import Channel, ReceptionChannel
 from chorus.models import Structure
-from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax, InvoiceStatus
+from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax
 from invoices.ingestion import archive, messages
-from invoices.ingestion.receive import flow_status_change
+from invoices.ingestion.receive import flow_depositor, flow_status_change
 from invoices.models import Flow, FlowItem
-from invoices.services import invoice_create, invoice_transition, received_file_store
+from invoices.services import invoice_create, invoice_route, received_file_store
 from invoices.validation import Finding, platform_rules, validate
 
 logger = logging.getLogger(__name__)
@@ -150,15 +149,9 @@ def _deposit(item: FlowItem, report):
         supplier=item.flow.structure,
         recipient=recipient,
         service=service,
-        channel=item.flow.channel,
+        actor=flow_depositor(item.flow),
     )
-    if recipient is not None and recipient.reception_channel != ReceptionChannel.PORTAIL:
-        invoice_transition(
-            invoice, InvoiceStatus.EN_COURS_ACHEMINEMENT, actor=None, channel=Channel.SYSTEME
-        )
-    invoice_transition(
-        invoice, InvoiceStatus.MISE_A_DISPOSITION, actor=None, channel=Channel.SYSTEME
-    )
+    invoice_route(invoice=invoice)
     return invoice
 
 

@@ -8,11 +8,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from chorus.models import Structure, TechnicalAccount, User
+from chorus.models import Membership, Structure, TechnicalAccount, User
+from chorus.workflow import Actor, TransitionRefused, history_start, status_transition
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax
-from invoices.models import Flow, FlowStatusChange, ReceivedFile
+from invoices.models import Flow, ReceivedFile
 from invoices.services import received_file_store
 
 
@@ -31,28 +31,25 @@ def depositor_key(*, user: User | None, technical_account: TechnicalAccount | No
 
 
 def flow_status_change(flow: Flow, target: str, *, comment: str = "") -> bool:
-    """Moves a flow to `target` if nobody moved it first; writes the history row. Atomic.
-
-    A flow reaching its final state gets its reports published once the move commits.
-    """
-    from invoices.tasks import flow_reports_publish_task
-
-    with transaction.atomic():
-        now = timezone.now()
-        moved = (
-            Flow.objects.filter(pk=flow.pk, status=flow.status)
-            .exclude(status__in=FlowStatus.final())
-            .update(status=target, status_at=now)
-        )
-        if not moved:
+    """Moves a flow to `target` through the workflow core, unless someone moved it first
+    (False then). The channels attach follow-ups to the final states (EDI reports)."""
+    try:
+        status_transition(document=flow, target=target, actor=Actor.platform(), comment=comment)
+    except TransitionRefused as refused:
+        if refused.code in ("concurrent", "wrong_status"):
             return False
-        FlowStatusChange.objects.create(
-            flow=flow, at=now, source=flow.status, target=target, comment=comment
-        )
-        flow.status, flow.status_at = target, now
-        if target in FlowStatus.final():
-            transaction.on_commit(lambda: flow_reports_publish_task.delay(flow.pk))
-        return True
+        raise
+    return True
+
+
+def flow_depositor(flow: Flow) -> Actor:
+    """Who deposited the flow, as the workflow core records it."""
+    if flow.technical_account is not None:
+        return Actor.account(flow.technical_account, channel=flow.channel)
+    membership = Membership.objects.filter(user=flow.submitted_by, structure=flow.structure).first()
+    if membership is not None:
+        return Actor.member(membership, channel=flow.channel)
+    return Actor(channel=flow.channel, user=flow.submitted_by)
 
 
 @transaction.atomic
@@ -84,7 +81,7 @@ def flow_create(
     )
     flow.number = f"FLX{flow.created_at:%Y%m%d}{flow.pk:010d}"
     Flow.objects.filter(pk=flow.pk).update(number=flow.number)
-    FlowStatusChange.objects.create(flow=flow, source="", target=FlowStatus.RECU)
+    history_start(document=flow, actor=Actor.platform())
     return flow
 
 

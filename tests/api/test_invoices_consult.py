@@ -180,7 +180,12 @@ def test_the_history_lists_each_status_with_its_author(cpro, recipient_api, invo
     )
     assert last["histoStatutUtilisateurEmail"] == agent.email
     assert last["histoStatutUtilisateurTelephone"] == "0102030405"
-    assert history["histoStatut"][0]["histoStatutUtilisateurNom"] == "plateforme"
+    # The deposit is recorded under the technical account that made it, routing under the platform.
+    assert (
+        history["histoStatut"][0]["histoStatutUtilisateurNom"]
+        == invoice.flow_item.flow.technical_account.login
+    )
+    assert history["histoStatut"][1]["histoStatutUtilisateurNom"] == "plateforme"
     assert history["totalHistoStatut"] == 3
 
 

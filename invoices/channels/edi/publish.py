@@ -24,10 +24,11 @@ from django.db import transaction
 from django.utils import translation
 
 from invoices.channels.edi.server import OUTBOX, account_root, staging_dir
-from invoices.enums import DepositChannel
+from invoices.enums import DepositChannel, FlowStatus
 from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import report_pdf
 from invoices.models import Flow
+from invoices.workflow import FLOW_WORKFLOW
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,14 @@ def _uploaded_names(flow: Flow) -> list[str]:
     if resent.is_dir():
         names += sorted(marker.name for marker in resent.iterdir())
     return list(dict.fromkeys(names))
+
+
+@FLOW_WORKFLOW.on_enter(*FlowStatus.final())
+def _publish_when_final(change) -> None:
+    """A flow's reports are due in its partner's out/ once it reaches its end."""
+    from invoices.tasks import flow_reports_publish_task
+
+    flow_reports_publish_task.delay(change.flow_id)
 
 
 def flow_resent_register(flow: Flow, uploaded_name: str) -> None:

@@ -1,0 +1,47 @@
+"""The catalogue of coded motives (the reform's reason codes, BR-FR-CDV-CL-09)."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from rejections.enums import MotiveFamily, Outcome
+
+
+class Motive(models.Model):
+    """A reason an invoice is suspended, sent back, rejected or refused at integration."""
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True)
+    family = models.CharField(_("famille"), max_length=20, choices=MotiveFamily.choices)
+    label_fr = models.CharField(_("libellé (français)"), max_length=200)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200)
+    outcomes = models.JSONField(
+        _("issues possibles"),
+        default=list,
+        blank=True,
+        help_text=_("Parmi : %(outcomes)s.")
+        % {"outcomes": ", ".join(value for value, _label in Outcome.choices)},
+    )
+    comment_required = models.BooleanField(_("commentaire obligatoire"), default=False)
+    lifecycle_code = models.CharField(
+        _("code cycle de vie (réforme)"),
+        max_length=3,
+        blank=True,
+        help_text=_("Le statut de la réforme que ce motif accompagne (208, 210, 213...)."),
+    )
+    active = models.BooleanField(_("actif"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("motif")
+        verbose_name_plural = _("motifs")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    def allows(self, outcome: str) -> bool:
+        return self.active and outcome in self.outcomes
