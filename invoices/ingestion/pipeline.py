@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from chorus.models import Structure
+from invoices import rules
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax
 from invoices.ingestion import archive, messages
 from invoices.ingestion.receive import flow_depositor, flow_status_change
@@ -137,7 +137,7 @@ def _syntax_findings(flow: Flow, found_format: str | None) -> list[Finding]:
 
 def _deposit(item: FlowItem, report):
     document = report.invoice
-    recipient = Structure.objects.public().filter(identifier=document.buyer_siret).first()
+    recipient = rules.recipient_lookup(document.buyer_siret)
     service = None
     if recipient is not None and document.buyer_reference:
         service = recipient.services.filter(code=document.buyer_reference).first()
