@@ -305,13 +305,13 @@ class EngagementJuridique(models.Model):
 
 
 class BankAccount(models.Model):
-    """Bank details of a supplier, to be paid on (BG-17)."""
+    """Bank details of a supplier (a company, or a public structure invoicing another one),
+    to be paid on (BG-17)."""
 
     structure = models.ForeignKey(
         Structure,
         on_delete=models.CASCADE,
         related_name="bank_accounts",
-        limit_choices_to={"is_public": False},
         verbose_name=_("structure"),
     )
     label = models.CharField(_("libellé"), max_length=100)

@@ -70,9 +70,8 @@ LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat")
 
 
 class PortalView(MembershipRequiredMixin, View):
-    """A page of the supplier structure the user acts under."""
-
-    public = False
+    """A page of the structure the user acts under, as the supplier of its invoices: a
+    private supplier, or a public structure invoicing another one."""
 
     def render_page(self, template_name: str, **context) -> HttpResponse:
         context.update(membership=self.membership, structure=self.structure)
