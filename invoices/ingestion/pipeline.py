@@ -191,6 +191,14 @@ def flow_finish(flow_id: int) -> str | None:
     return final
 
 
+def flow_process_inline(flow_id: int) -> None:
+    """Every step of a flow in this process, for a caller that answers with the result
+    (`soumettre`, the demo seed); a worker that got there first leaves nothing to do."""
+    for item_id in flow_split(flow_id):
+        flow_item_process(item_id)
+    flow_finish(flow_id)
+
+
 def flows_stalled() -> list[int]:
     """Unfinished flows without progress for FLOW_STALL_SECONDS.
 
