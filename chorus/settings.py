@@ -210,6 +210,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_BEAT_SCHEDULE = {
     "resume-stalled-flows": {"task": "invoices.tasks.flows_resume_task", "schedule": 60.0},
+    "resume-edi-deliveries": {
+        "task": "invoices.tasks.invoices_deliveries_resume_task",
+        "schedule": 60.0,
+    },
 }
 # Redis redelivers an unacknowledged message after this delay: longer than the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}

@@ -51,9 +51,31 @@ def flows_resume_task() -> int:
     return len(stalled)
 
 
+@shared_task(acks_late=True, **RETRY)
+def invoice_edi_deliver_task(invoice_id: int) -> None:
+    """Writes an invoice routed to an EDI recipient in its out/, then makes it available."""
+    from invoices.channels.edi.deliver import invoice_edi_deliver
+
+    invoice_edi_deliver(invoice_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def invoices_deliveries_resume_task() -> int:
+    """Queues again the EDI deliveries left undone (a worker killed halfway, no account)."""
+    from invoices.channels.edi.deliver import invoices_awaiting_edi_delivery
+
+    waiting = invoices_awaiting_edi_delivery()
+    for invoice_id in waiting:
+        invoice_edi_deliver_task.delay(invoice_id)
+    if waiting:
+        logger.info("queued again %d EDI deliveries", len(waiting))
+    return len(waiting)
+
+
 @worker_ready.connect
 def _resume_on_start(sender=None, **kwargs):
     flows_resume_task.delay()
+    invoices_deliveries_resume_task.delay()
 
 
 @task_prerun.connect
