@@ -72,6 +72,14 @@ def invoices_deliveries_resume_task() -> int:
     return len(waiting)
 
 
+@shared_task(acks_late=True, **RETRY)
+def status_file_process_task(status_file_id: int) -> None:
+    """Applies a recipient's status file line by line, then writes its report in out/."""
+    from invoices.channels.edi.status_files import status_file_process
+
+    status_file_process(status_file_id)
+
+
 @worker_ready.connect
 def _resume_on_start(sender=None, **kwargs):
     flows_resume_task.delay()
