@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import task_prerun, worker_process_init, worker_ready
 from django.db import InterfaceError, OperationalError, close_old_connections
 
+from chorus.tasks import MAIL_RETRY
 from invoices.ingestion import pipeline
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,14 @@ def status_file_process_task(status_file_id: int) -> None:
     from invoices.channels.edi.status_files import status_file_process
 
     status_file_process(status_file_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def invoice_change_notify_task(change_id: int) -> None:
+    """E-mails the people an invoice's change concerns (invoices.notifications)."""
+    from invoices.notifications import invoice_change_notify
+
+    invoice_change_notify(change_id)
 
 
 @worker_ready.connect
