@@ -150,7 +150,7 @@ def invoice_deliver(*, invoice: Invoice) -> InvoiceStatusChange:
     )
 
 
-def invoices_fetched_by_recipient(*, invoices, structure: Structure) -> None:
+def invoices_deliver_fetched(*, invoices, structure: Structure) -> None:
     """A recipient receiving by API fetched these invoices: those still being routed to it
     are delivered. Another request delivering one first is no error."""
     for invoice in invoices:
