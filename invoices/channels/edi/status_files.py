@@ -263,6 +263,7 @@ def _process(status_file: StatusFile) -> None:
                 "ligne": line,
                 "facture": row.get("id_facture") or row.get("numero_facture", ""),
                 "statut": row.get("statut", ""),
+                "date": row.get("date", ""),
                 **_apply(row, account),
             }
             locked.results.append(result)
