@@ -42,7 +42,7 @@ from invoices.enums import DepositChannel
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import finding_sentence
 from invoices.ingestion.report_pdf import flow_report_pdf
-from invoices.services import attachment_upload_create
+from invoices.services import attachment_upload_create, invoices_deliver_fetched
 from invoices.validation.platform_rules import ATTACHMENT_MAX_BYTES
 
 FACTURES = "Factures"
@@ -251,6 +251,10 @@ class ConsulterRecipiendaireView(CproView):
     def post(self, request):
         data = self.validated(ConsulterFactureRequestSerializer)
         invoices = selectors.invoices_received_by(self.caller.structure)
+        invoices_deliver_fetched(
+            invoices=invoices.filter(pk=data["identifiantFactureCPP"]),
+            structure=self.caller.structure,
+        )
         return _consulted(invoices, data["identifiantFactureCPP"])
 
 
@@ -325,6 +329,7 @@ class TelechargerGroupeView(CproView):
             file_format=data["format"],
             with_attachments=data["avecPiecesJointesComplementaires"],
         )
+        invoices_deliver_fetched(invoices=found.values(), structure=self.caller.structure)
         return cpro_success(TelechargerGroupeResponseSerializer, fichierResultat=_b64(data_out))
 
 
