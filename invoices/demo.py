@@ -3,7 +3,7 @@ through the lifecycle by the demo users, so that every page of both sides shows 
 
 Idempotent: an invoice already deposited (same supplier, number and year) is left as it is.
 Tasks run inline for the time of the seed (Celery eager), so it needs no worker and leaves
-no message behind in a real broker.
+no message behind in a real broker; follow-ups run too (EDI deliveries, notifications).
 """
 
 import contextlib
@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from chorus.celery import app as celery_app
@@ -151,10 +152,13 @@ def _live(spec: DemoInvoice) -> None:
 
 @contextlib.contextmanager
 def _tasks_inline():
+    """Tasks run in this process; the notifications they send to the demo's fictitious
+    addresses stay in memory (the console backend would mix them into `seed_demo --json`)."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     try:
-        yield
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
     finally:
         celery_app.conf.task_always_eager = previous
 

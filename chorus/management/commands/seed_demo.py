@@ -211,6 +211,8 @@ MEMBERS = [
     ("elodie.garnier@ddfip-indre-et-loire.example", "Élodie", "Garnier", DDFIP, Role.GESTIONNAIRE_PRINCIPAL, []),
 ]  # fmt: skip
 ADMIN_EMAIL = "admin@chorus-libre.example"
+# Who reads their notifications once a day rather than at once.
+DIGEST_READERS = {"hugo.petit@montresor-sur-indre.example"}
 
 # The software of a supplier (deposits, follow-up) and of a recipient (processing, statuses),
 # each with its OAuth client; and technical accounts for EDI exchanges.
@@ -249,6 +251,7 @@ NADIA = "nadia.benali@montresor-sur-indre.example"
 SOPHIE = "sophie.lambert@drac-centre.example"
 THOMAS = "thomas.roux@drac-centre.example"
 ISABELLE = "isabelle.fontaine@ch-val-de-brenne.example"
+ELODIE = "elodie.garnier@ddfip-indre-et-loire.example"
 JOINERY = (
     ("Fourniture et pose de fenêtres en chêne double vitrage", "4", "C62", "685.00", "20"),
     ("Main-d'œuvre de dépose des anciennes menuiseries", "6", "HUR", "52.00", "20"),
@@ -287,6 +290,9 @@ DEMO_INVOICES = [
     DemoInvoice("LVL-2026-5531", ETI, HOSPITAL, "PHARMACIE", "CHVB-2026-000123", TRANSPORT, channel=DepositChannel.EDI, depositor=EDI_TECHNICAL_LOGIN, days_ago=2),
     DemoInvoice("LVL-2026-5540", ETI, DRAC, "DRAC-ACHATS", "1300045680", TRANSPORT, channel=API, depositor=EDI_TECHNICAL_LOGIN, days_ago=5),
     DemoInvoice("CHVB-2026-0012", HOSPITAL, COMMUNE, "ECOLES", "", MEALS, depositor=ISABELLE, days_ago=8),
+    # The DDFiP does not report payment statuses: its supplier is told so.
+    DemoInvoice("LVL-2026-5550", ETI, DDFIP, "SFACT", "2100078901", TRANSPORT, channel=API, depositor=EDI_TECHNICAL_LOGIN, days_ago=9,
+                moves=(Move(ELODIE, S.SUSPENDUE, "JUSTIF_ABS", "Joignez les lettres de voiture des douze transports."),)),
 ]  # fmt: skip
 
 
@@ -388,7 +394,12 @@ def _seed_members() -> None:
         user = _upsert(
             User,
             {"email": email},
-            {"first_name": first_name, "last_name": last_name, "is_active": True},
+            {
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_active": True,
+                "email_digest": email in DIGEST_READERS,
+            },
             password=DEMO_PASSWORD,
         )
         structure = Structure.objects.get(identifier_type="SIRET", identifier=identifier)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chorus', '0002_technical_account_ssh_keys'),
+        ('chorus', '0003_notifications_and_digest_preference'),
     ]
 
     operations = [
