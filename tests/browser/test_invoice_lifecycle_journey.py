@@ -58,7 +58,7 @@ def test_an_invoice_goes_from_receipt_to_mandate_with_both_sides_watching(
     # The agent finds the new invoice from their home page and suspends it.
     sign_in(page, agent.user)
     expect(page.get_by_test_id("received-counts")).to_contain_text("1 facture à traiter")
-    page.get_by_role("link", name="Factures reçues").click()
+    page.get_by_role("main").get_by_role("link", name="Factures reçues").click()
     page.get_by_role("link", name="FA-2025-0107").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Facture FA-2025-0107")
     expect_step(page, InvoiceStatus.MISE_A_DISPOSITION, "Par la plateforme")
