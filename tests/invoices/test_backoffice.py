@@ -8,12 +8,17 @@ from django.urls import reverse
 
 from chorus.enums import Role
 from chorus.workflow import Actor
+from invoices import canonical as c
 from invoices.enums import InvoiceStatus
+from invoices.formats.facturx import write_facturx
+from invoices.models import DocumentSyntax
 from invoices.services import (
     attachment_upload_create,
     invoice_complete,
+    invoice_create,
     invoice_route,
     invoice_suspend,
+    received_file_store,
 )
 from tests.chorus.factories import (
     MembershipFactory,
@@ -305,6 +310,60 @@ def test_a_ubl_invoice_is_read_as_a_pdf_rendered_by_the_platform(client, agent, 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert response.content.startswith(b"%PDF-")
+
+
+def test_a_facturx_invoice_is_read_as_received(client, agent, works, supplier):
+    document = french_invoice(
+        number="FA-2025-FX1",
+        seller_siret=supplier.identifier,
+        buyer_siret=works.structure.identifier,
+        service_code=works.code,
+    )
+    pdf = write_facturx(document)
+    invoice = invoice_create(
+        document=document,
+        received_file=received_file_store(data=pdf, filename="FA-2025-FX1.pdf"),
+        syntax=DocumentSyntax.FACTURX,
+        profile=document.specification_id,
+        supplier=supplier,
+        recipient=works.structure,
+        service=works,
+    )
+
+    response = logged_in(client, agent).get(
+        reverse("reception:invoice_document", args=[invoice.pk])
+    )
+
+    assert response.content == pdf
+    assert response["Content-Disposition"].startswith("inline")
+
+
+def test_documents_embedded_in_the_invoice_are_downloadable(client, agent, works, supplier):
+    document = french_invoice(
+        number="FA-2025-EMB",
+        seller_siret=supplier.identifier,
+        buyer_siret=works.structure.identifier,
+        service_code=works.code,
+    )
+    document.attachments = [
+        c.Attachment(
+            id="DEVIS-12",
+            content=b"%PDF-1.4 devis",
+            mime_code="application/pdf",
+            filename="devis-12.pdf",
+        )
+    ]
+    invoice = stored_invoice(supplier=supplier, service=works, document=document)
+    client = logged_in(client, agent)
+
+    page = client.get(detail(invoice))
+    download = client.get(reverse("reception:embedded_attachment", args=[invoice.pk, 0]))
+    beyond = client.get(reverse("reception:embedded_attachment", args=[invoice.pk, 1]))
+
+    assert "devis-12.pdf" in page.content.decode()
+    assert download.content == b"%PDF-1.4 devis"
+    assert download["Content-Type"] == "application/pdf"
+    assert beyond.status_code == 404
 
 
 def test_the_documents_added_by_the_supplier_are_listed_and_downloadable(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from chorus.enums import Role
 from chorus.workflow import Actor
 from invoices.enums import InvoiceStatus
-from invoices.models import InvoiceAttachment
+from invoices.models import AttachmentUpload, InvoiceAttachment
 from invoices.services import invoice_reject, invoice_route, invoice_send_back, invoice_suspend
 from tests.chorus.factories import (
     MembershipFactory,
@@ -151,6 +151,24 @@ def test_a_move_the_status_does_not_allow_is_refused_with_its_reason(client_in, 
     assert "Action impossible" in html and "ne peut pas passer au statut « Complétée »" in html
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
+
+
+def test_documents_sent_with_a_refused_completion_are_not_kept(
+    client_in, supplier, commune, settings
+):
+    invoice = available(supplier, commune)
+    stored_before = sorted(settings.MEDIA_ROOT.rglob("*"))
+
+    response = client_in.post(
+        reverse("invoices:invoice_complete", args=[invoice.pk]),
+        {"comment": "Voici.", "attachments": [pdf()]},
+    )
+
+    assert response.status_code == 403
+    assert not AttachmentUpload.objects.exists()
+    assert sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == [
+        p for p in stored_before if p.is_file()
+    ]
 
 
 def test_another_suppliers_invoice_is_not_found(client, suspended):

@@ -690,12 +690,13 @@ class InvoiceActionView(InvoiceDetailView):
         form = None
         if action == "complete":
             form = forms.CompleteForm(request.POST, request.FILES)
+        elif action == "recycle" and request.POST.get("pick"):
+            # Without the script: show the references the chosen recipient requires.
+            form = forms.RecycleForm(initial=request.POST.dict())
+            form.action = action
+            return self.render_detail(invoice, bound=form)
         elif action == "recycle":
             form = forms.RecycleForm(request.POST)
-            if request.POST.get("pick"):  # no script: show the chosen recipient's references
-                form = forms.RecycleForm(initial=request.POST.dict())
-                form.action = action
-                return self.render_detail(invoice, bound=form)
         if form is not None:
             form.action = action
             if not form.is_valid():
@@ -723,20 +724,26 @@ class InvoiceActionView(InvoiceDetailView):
                 order_reference=data["engagement"].strip(),
                 comment=data["comment"],
             )
-        with transaction.atomic():  # the documents are kept only if the move is made
-            uploads = [
-                attachment_upload_create(
-                    structure=self.structure,
-                    user=self.request.user,
-                    name=upload.name,
-                    data=upload.read(),
-                    mime_type=forms.mime_type_of(upload.name),
+        uploads = []
+        try:
+            with transaction.atomic():  # the documents are kept only if the move is made
+                for upload in data["attachments"]:
+                    uploads.append(
+                        attachment_upload_create(
+                            structure=self.structure,
+                            user=self.request.user,
+                            name=upload.name,
+                            data=upload.read(),
+                            mime_type=forms.mime_type_of(upload.name),
+                        )
+                    )
+                return invoice_complete(
+                    invoice=invoice, actor=actor, comment=data["comment"], attachments=uploads
                 )
-                for upload in data["attachments"]
-            ]
-            return invoice_complete(
-                invoice=invoice, actor=actor, comment=data["comment"], attachments=uploads
-            )
+        except TransitionRefused:
+            for upload in uploads:
+                upload.received_file.file.delete(save=False)
+            raise
 
 
 SUCCESS_MESSAGES = {
