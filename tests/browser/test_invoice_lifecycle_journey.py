@@ -1,6 +1,7 @@
-"""An invoice from receipt to mandate in a real browser, both sides watching: the agent
-finds a new invoice, opens it and suspends it for a missing document; the supplier
-completes it; the agent certifies service fait, then mandates it."""
+"""An invoice's lifecycle in a real browser, both sides watching: the agent finds a new
+invoice, opens it and suspends it for a missing document; the supplier completes it; the
+agent certifies service fait, then mandates it. And a supplier recycling an invoice sent
+back, picking the new recipient in the directory."""
 
 import re
 
@@ -8,8 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from chorus.enums import Role
+from chorus.workflow import Actor
 from invoices.enums import InvoiceStatus
-from invoices.services import invoice_route
+from invoices.services import invoice_route, invoice_send_back
+from rejections.models import Motive
+from rejections.seed import motives_seed
 from tests.chorus.factories import (
     DEFAULT_PASSWORD,
     MembershipFactory,
@@ -20,6 +24,12 @@ from tests.chorus.factories import (
 from tests.invoices.factories import french_invoice, stored_invoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def motive_catalogue():
+    """The catalogue a migration seeds: a transactional test before this one flushed it."""
+    motives_seed(Motive)
 
 
 def sign_in(page, user):
@@ -114,3 +124,42 @@ def test_an_invoice_goes_from_receipt_to_mandate_with_both_sides_watching(
     expect_step(supplier_page, InvoiceStatus.MANDATEE, "M-2025-0042")
     expect(steps.nth(4)).to_have_attribute("data-status", InvoiceStatus.SERVICE_FAIT)
     supplier_context.close()
+
+
+def test_a_supplier_recycles_an_invoice_sent_back_to_another_recipient(page):
+    commune = PublicStructureFactory(legal_name="Commune de Valmont")
+    agent = MembershipFactory(structure=commune, role=Role.GESTIONNAIRE_PRINCIPAL)
+    hospital = PublicStructureFactory(
+        legal_name="Centre hospitalier de Brenne", city="Brenne", service_code_required=True
+    )
+    ServiceFactory(structure=hospital, code="PHARMA", name="Pharmacie")
+    supplier = StructureFactory(legal_name="Menuiserie Durand")
+    seller = MembershipFactory(structure=supplier)
+    document = french_invoice(
+        number="FA-2025-0200",
+        seller_siret=supplier.identifier,
+        buyer_siret=commune.identifier,
+        service_code=None,
+    )
+    invoice = stored_invoice(supplier=supplier, recipient=commune, document=document)
+    invoice_route(invoice=invoice)
+    invoice_send_back(invoice=invoice, actor=Actor.member(agent), motive="SIRET_ERR")
+
+    sign_in(page, seller.user)
+    page.goto(f"/factures/{invoice.pk}/")
+    expect_step(page, InvoiceStatus.A_RECYCLER, "SIRET du destinataire erroné")
+    search = page.get_by_role("combobox", name=re.compile("Rechercher le destinataire"))
+    search.fill("brenne")
+    expect(
+        page.get_by_role("option", name=re.compile("Centre hospitalier de Brenne"))
+    ).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(page.locator("#id_recipient_siret")).to_have_value(hospital.identifier)
+    page.get_by_label(re.compile("Service destinataire")).select_option("PHARMA")
+    page.get_by_role("button", name="Recycler la facture").click()
+
+    expect(page.get_by_text("est recyclée")).to_be_visible()
+    expect_step(page, InvoiceStatus.MISE_A_DISPOSITION)
+    invoice.refresh_from_db()
+    assert (invoice.recipient, invoice.service.code) == (hospital, "PHARMA")
