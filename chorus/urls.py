@@ -13,6 +13,7 @@ urlpatterns = [
     path("compte/", include("suppliers.account_urls")),
     path("fournisseurs/", include("suppliers.urls")),
     path("factures/", include("invoices.urls")),
+    path("reception/", include("invoices.channels.backoffice.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("chorus.api.urls")),

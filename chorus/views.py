@@ -13,8 +13,12 @@ from chorus.forms import NotificationSettingsForm
 from chorus.models import Structure
 from chorus.pagination import page_of
 from chorus.selectors import public_structures_search
+from invoices.enums import InvoiceStatus
+from invoices.selectors import invoices_received_for
 
 DIRECTORY_PAGE_SIZE = 20
+# The invoices waiting for an agent: newly available, or completed by the supplier.
+TO_PROCESS = (InvoiceStatus.MISE_A_DISPOSITION, InvoiceStatus.COMPLETEE)
 AGENT_ENGAGEMENTS_SHOWN = 50
 
 
@@ -32,9 +36,11 @@ def home(request):
 
 
 def _agent_home(request, membership):
-    """An agent's dashboard: their structure, its parameters, their services, its EJs."""
+    """An agent's dashboard: their received invoices, their structure, its parameters, their
+    services, its EJs."""
     structure = membership.structure
     engagements = structure.engagements.select_related("service").order_by("-created_at", "number")
+    received = invoices_received_for(membership)
     return render(
         request,
         "chorus/home_agent.html",
@@ -45,6 +51,8 @@ def _agent_home(request, membership):
             "active_services_count": structure.services.active_on(timezone.localdate()).count(),
             "engagements": engagements[:AGENT_ENGAGEMENTS_SHOWN],
             "engagements_count": engagements.count(),
+            "invoices_received_count": received.count(),
+            "invoices_to_process_count": received.filter(status__in=TO_PROCESS).count(),
         },
     )
 

@@ -1,7 +1,8 @@
 """Reads of invoices and flows within what a structure may see (API, portal).
 
 A structure sees the invoices it issued (as supplier) and the invoices it received (as
-recipient), and the flows it deposited. Anything else does not exist for it: callers answer
+recipient), and the flows it deposited; within a recipient, an agent sees those of their
+services. Anything else does not exist for it: callers answer
 "not found", never "forbidden", so that nobody learns what others hold.
 """
 
@@ -13,10 +14,11 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from lxml import etree
 
-from chorus.models import Structure
+from chorus.models import Membership, Structure
 from invoices.enums import FlowItemStatus
 from invoices.formats import read
-from invoices.models import Flow, FlowItem, Invoice
+from invoices.models import Flow, FlowItem, Invoice, InvoiceStatusChange
+from rejections.models import Motive
 
 
 def invoices_issued_by(structure: Structure) -> QuerySet[Invoice]:
@@ -25,6 +27,32 @@ def invoices_issued_by(structure: Structure) -> QuerySet[Invoice]:
 
 def invoices_received_by(structure: Structure) -> QuerySet[Invoice]:
     return _with_relations(Invoice.objects.filter(recipient=structure))
+
+
+def invoices_received_for(membership: Membership) -> QuerySet[Invoice]:
+    """The invoices an agent acts on: the whole structure's for a manager, else those of
+    the agent's services and those without a service (as `invoices.workflow.acts_for_invoice`
+    decides for each one)."""
+    invoices = Invoice.objects.filter(recipient=membership.structure_id)
+    if not membership.is_manager:
+        invoices = invoices.filter(
+            Q(service__isnull=True) | Q(service__in=membership.services.all())
+        )
+    return _with_relations(invoices)
+
+
+def invoice_timeline(invoice: Invoice) -> list[InvoiceStatusChange]:
+    """The invoice's history, oldest first, each move with its motive (`motive_label`, the
+    catalogue's label) and the attachments it came with (`added`)."""
+    changes = list(
+        invoice.history.select_related("structure").prefetch_related("attachments__upload")
+    )
+    codes = {change.motive for change in changes if change.motive}
+    labels = {m.code: m.label for m in Motive.objects.filter(code__in=codes)}
+    for change in changes:
+        change.motive_label = labels.get(change.motive, change.motive)
+        change.added = [attachment.upload for attachment in change.attachments.all()]
+    return changes
 
 
 def invoices_visible_to(structure: Structure) -> QuerySet[Invoice]:

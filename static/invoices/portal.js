@@ -1,6 +1,6 @@
 /*
  * Supplier portal: saves round trips on pages that work without it.
- * - invoice form: directory suggestions for the recipient, the recipient's fields swapped in
+ * - invoice form (and recycling an invoice sent back): directory suggestions for the recipient, the recipient's fields swapped in
  *   from the server, lines added in place, totals asked to the server as the user types;
  * - upload: progress of the upload (XMLHttpRequest) then of the processing of the flow;
  * - flow page: follows the processing and shows the report when it is done.
@@ -57,6 +57,14 @@
     initRecipient(form);
     initCreditNote(form);
     initLines(form);
+  }
+
+  /* Recycling an invoice sent back: only its recipient part. */
+  function initRecycleForm(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-no-js]"), function (element) {
+      element.hidden = true;
+    });
+    initRecipient(form);
   }
 
   function initRecipient(form) {
@@ -321,6 +329,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var invoiceForm = document.getElementById("invoice-form");
     if (invoiceForm) { initInvoiceForm(invoiceForm); }
+    var recycleForm = document.getElementById("recycle-form");
+    if (recycleForm) { initRecycleForm(recycleForm); }
     var upload = document.querySelector("[data-upload]");
     if (upload) { initUpload(upload); }
     var flowState = document.querySelector("[data-flow-state]");

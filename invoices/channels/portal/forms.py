@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from chorus import identifiers
 from chorus.enums import IdentifierType
 from chorus.forms import DsfrBaseForm
-from chorus.models import Structure
+from chorus.models import Service, Structure
 from invoices import canonical as c
 from invoices import rules
 from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
@@ -121,8 +121,9 @@ def mime_type_of(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-class InvoiceForm(DsfrBaseForm):
-    """The invoice's header: recipient, references, dates, payment. Lines are a formset."""
+class RecipientReferencesForm(DsfrBaseForm):
+    """The recipient and the references it requires (service code, engagement juridique):
+    the keying form's first part, and the whole of recycling an invoice sent back."""
 
     recipient_siret = forms.CharField(
         label=_("SIRET du destinataire"),
@@ -142,6 +143,93 @@ class InvoiceForm(DsfrBaseForm):
         max_length=EJ_MAX_LENGTH,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        siret = self._value("recipient_siret")
+        self.recipient = active_recipient(siret)
+        self.requirements = rules.recipient_requirements(self.recipient) if self.recipient else None
+        services = self.requirements.services if self.requirements else []
+        self.fields["service_code"].choices = [("", _("Choisissez un service"))] + [
+            (s.code, f"{s.code} – {s.name}") for s in services
+        ]
+        if self.requirements:
+            code = self._value("service_code")
+            self.fields["service_code"].required = self.requirements.service_required
+            self.fields["engagement"].required = (
+                self.requirements.engagement_required
+                or code in self.requirements.engagement_services
+            )
+        self.fields["service_code"].error_messages["required"] = _(
+            "Ce destinataire exige un code service : choisissez le service destinataire."
+        )
+        self.fields["engagement"].error_messages["required"] = _(
+            "Ce destinataire ou ce service exige un numéro d'engagement juridique : indiquez "
+            "celui du bon de commande."
+        )
+
+    def _value(self, name: str) -> str:
+        """A field's value as typed (bound form) or as resumed (initial)."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name)) or ""
+        return self.initial.get(name) or ""
+
+    @property
+    def service(self) -> Service | None:
+        code = self.cleaned_data.get("service_code")
+        services = self.requirements.services if self.requirements else []
+        return next((s for s in services if s.code == code), None)
+
+    def clean_recipient_siret(self):
+        value = self.cleaned_data["recipient_siret"]
+        try:
+            siret = identifiers.normalise_identifier(IdentifierType.SIRET, value)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(error)s Cherchez le destinataire dans l'annuaire.")
+                % {"error": " ".join(exc.messages)}
+            ) from exc
+        if self.recipient is None or self.recipient.identifier != siret:
+            raise ValidationError(
+                _(
+                    "Aucune structure publique active de l'annuaire n'a le SIRET %(siret)s : "
+                    "cherchez le destinataire dans l'annuaire par son nom ou sa ville."
+                )
+                % {"siret": siret}
+            )
+        return siret
+
+    def clean(self):
+        data = super().clean()
+        if self.recipient is not None:
+            _service, problems = rules.routing_problems(
+                recipient=self.recipient,
+                service_code=data.get("service_code"),
+                engagement=data.get("engagement"),
+            )
+            self._add_problems(problems)
+        return data
+
+    # The form field of each field the shared rules (invoices.rules) speak of.
+    _FIELD_OF_RULE = {
+        rules.RECIPIENT: "recipient_siret",
+        rules.SERVICE_CODE: "service_code",
+        rules.ENGAGEMENT: "engagement",
+        rules.NUMBER: "number",
+        rules.PRECEDING_NUMBER: "preceding_number",
+    }
+
+    def _add_problems(self, problems) -> None:
+        """Each problem on its field, unless the field has an error already."""
+        for problem in problems:
+            field = problem and self._FIELD_OF_RULE[problem.field]
+            if problem and field not in self.errors:
+                self.add_error(field, problem.message())
+
+
+class InvoiceForm(RecipientReferencesForm):
+    """The invoice's header: recipient, references, dates, payment. Lines are a formset."""
+
     type_code = forms.ChoiceField(
         label=_("Type de document"), choices=INVOICE_TYPES, initial=c.TYPE_INVOICE
     )
@@ -214,52 +302,6 @@ class InvoiceForm(DsfrBaseForm):
         self.fields["bank_account"].choices = [("", _("Aucun (paiement hors virement)"))] + [
             (pk, f"{account.label} – {account.iban}") for pk, account in self.bank_accounts.items()
         ]
-        siret = self._value("recipient_siret")
-        self.recipient = active_recipient(siret)
-        self.requirements = rules.recipient_requirements(self.recipient) if self.recipient else None
-        services = self.requirements.services if self.requirements else []
-        self.fields["service_code"].choices = [("", _("Choisissez un service"))] + [
-            (s.code, f"{s.code} – {s.name}") for s in services
-        ]
-        if self.requirements:
-            code = self._value("service_code")
-            self.fields["service_code"].required = self.requirements.service_required
-            self.fields["engagement"].required = (
-                self.requirements.engagement_required
-                or code in self.requirements.engagement_services
-            )
-        self.fields["service_code"].error_messages["required"] = _(
-            "Ce destinataire exige un code service : choisissez le service destinataire."
-        )
-        self.fields["engagement"].error_messages["required"] = _(
-            "Ce destinataire ou ce service exige un numéro d'engagement juridique : indiquez "
-            "celui du bon de commande."
-        )
-
-    def _value(self, name: str) -> str:
-        """A field's value as typed (bound form) or as resumed (initial)."""
-        if self.is_bound:
-            return self.data.get(self.add_prefix(name)) or ""
-        return self.initial.get(name) or ""
-
-    def clean_recipient_siret(self):
-        value = self.cleaned_data["recipient_siret"]
-        try:
-            siret = identifiers.normalise_identifier(IdentifierType.SIRET, value)
-        except ValidationError as exc:
-            raise ValidationError(
-                _("%(error)s Cherchez le destinataire dans l'annuaire.")
-                % {"error": " ".join(exc.messages)}
-            ) from exc
-        if self.recipient is None or self.recipient.identifier != siret:
-            raise ValidationError(
-                _(
-                    "Aucune structure publique active de l'annuaire n'a le SIRET %(siret)s : "
-                    "cherchez le destinataire dans l'annuaire par son nom ou sa ville."
-                )
-                % {"siret": siret}
-            )
-        return siret
 
     def clean_bank_account(self):
         value = self.cleaned_data["bank_account"]
@@ -267,13 +309,6 @@ class InvoiceForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
-        if self.recipient is not None:
-            _service, problems = rules.routing_problems(
-                recipient=self.recipient,
-                service_code=data.get("service_code"),
-                engagement=data.get("engagement"),
-            )
-            self._add_problems(problems)
         issue = data.get("issue_date")
         self._add_problems(
             [
@@ -296,22 +331,6 @@ class InvoiceForm(DsfrBaseForm):
                 _("La date d'échéance précède la date d'émission : corrigez l'une des deux."),
             )
         return data
-
-    # The form field of each field the shared rules (invoices.rules) speak of.
-    _FIELD_OF_RULE = {
-        rules.RECIPIENT: "recipient_siret",
-        rules.SERVICE_CODE: "service_code",
-        rules.ENGAGEMENT: "engagement",
-        rules.NUMBER: "number",
-        rules.PRECEDING_NUMBER: "preceding_number",
-    }
-
-    def _add_problems(self, problems) -> None:
-        """Each problem on its field, unless the field has an error already."""
-        for problem in problems:
-            field = problem and self._FIELD_OF_RULE[problem.field]
-            if problem and field not in self.errors:
-                self.add_error(field, problem.message())
 
     def check_lines(self, totals) -> None:
         """The rules that depend on the lines: exemption motive, the seller's VAT number."""
@@ -491,3 +510,61 @@ class FlowSearchForm(_SearchForm):
         super().__init__(*args, **kwargs)
         self.fields["date_from"].label = _("Déposé à partir du")
         self.fields["date_to"].label = _("Déposé jusqu'au")
+
+
+# The supplier's moves on an invoice (chorus.workflow): complete, recycle --------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several supporting documents at once, each checked against the portal's rules."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        errors = [
+            error for upload in files for error in attachment_errors(upload.name, upload.size)
+        ]
+        if not errors and (error := attachments_total_error(sum(u.size for u in files))):
+            errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return list(files)
+
+
+class CompleteForm(DsfrBaseForm):
+    """Answering a suspension: what was missing, explained, with the documents asked for."""
+
+    comment = forms.CharField(
+        label=_("Votre réponse au destinataire"),
+        help_text=_("Ce que vous corrigez ou apportez, en réponse au motif de la suspension."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Expliquez au destinataire ce que vous apportez.")},
+    )
+    attachments = AttachmentsField(
+        label=_("Pièces justificatives"),
+        help_text=_(
+            "PDF, images PNG ou JPEG, tableurs CSV, XLSX ou ODS ; 10 Mo au plus par fichier. "
+            "Vous pouvez en choisir plusieurs."
+        ),
+        required=False,
+    )
+
+
+class RecycleForm(RecipientReferencesForm):
+    """Correcting the routing of an invoice sent back: only the recipient, its service code
+    and the engagement juridique change; the number stays."""
+
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

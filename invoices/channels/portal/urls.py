@@ -7,6 +7,14 @@ from invoices.channels.portal import views
 urlpatterns = [
     path("", views.InvoiceListView.as_view(), name="invoice_list"),
     path("<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice_detail"),
+    *(
+        path(f"<int:pk>/{slug}/", views.InvoiceActionView.as_view(), {"action": action}, name=name)
+        for slug, action, name in (
+            ("completer", "complete", "invoice_complete"),
+            ("recycler", "recycle", "invoice_recycle"),
+            ("traiter-rejet", "acknowledge", "invoice_acknowledge"),
+        )
+    ),
     path("<int:pk>/fichier/", views.InvoiceFileView.as_view(), name="invoice_file"),
     path("saisie/", views.InvoiceFormView.as_view(), name="invoice_new"),
     path("saisie/totaux/", views.TotalsView.as_view(), name="totals"),

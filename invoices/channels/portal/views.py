@@ -13,11 +13,13 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views import View
 from pypdf import PdfReader
@@ -26,7 +28,9 @@ from pypdf.errors import PyPdfError
 from chorus.access import MembershipRequiredMixin
 from chorus.pagination import page_of
 from chorus.selectors import public_structures_search
+from chorus.workflow import Actor, TransitionRefused, available_transitions
 from invoices import canonical as c
+from invoices.channels.pages import ACTION_LABELS, invoice_data, refusal_on_form
 from invoices.channels.portal import forms, services
 from invoices.channels.portal.computations import (
     KeyedTotals,
@@ -41,7 +45,13 @@ from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
 from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer
 from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
-from invoices.services import attachment_upload_create
+from invoices.selectors import invoice_timeline
+from invoices.services import (
+    attachment_upload_create,
+    invoice_complete,
+    invoice_recycle,
+    invoice_rejection_acknowledge,
+)
 from invoices.totals import Exemption
 from invoices.validation.reading import MAX_FILE_BYTES
 
@@ -630,43 +640,128 @@ class InvoiceMixin:
 
 
 class InvoiceDetailView(InvoiceMixin, PortalView):
+    """The invoice, its timeline and the one move the supplier may make now (complete a
+    suspended invoice, recycle one sent back, acknowledge a rejection), with its form."""
+
     def get(self, request, pk):
-        invoice = self.get_invoice(pk)
-        document = invoice.canonical
+        return self.render_detail(self.get_invoice(pk))
+
+    def action_form(self, action: str, invoice: Invoice):
+        if action == "recycle":
+            return forms.RecycleForm(
+                initial={
+                    "recipient_siret": invoice.recipient.identifier if invoice.recipient else "",
+                    "service_code": invoice.service.code if invoice.service else "",
+                    "engagement": invoice.order_reference,
+                }
+            )
+        if action == "complete":
+            return forms.CompleteForm()
+        return None
+
+    def render_detail(self, invoice, *, bound=None, refusal="", status=200):
+        """The page, with `bound` (a posted form with its errors) in place of its blank
+        form and `refusal` (why the move was refused) as an alert."""
+        actor = Actor.member(self.membership)
+        actions = [
+            {
+                "action": transition.action,
+                "label": ACTION_LABELS[transition.action],
+                "url": reverse(f"invoices:invoice_{transition.action}", args=[invoice.pk]),
+                "form": bound
+                if bound is not None and bound.action == transition.action
+                else self.action_form(transition.action, invoice),
+            }
+            for transition in available_transitions(document=invoice, actor=actor)
+        ]
         flow_item = getattr(invoice, "flow_item", None)
-        currency = document.currency
-        return self.render_page(
+        response = self.render_page(
             "invoices/portal/invoice_detail.html",
             invoice=invoice,
-            document=document,
             flow=flow_item.flow if flow_item else None,
-            history=invoice.history.select_related("actor"),
-            lines=[
-                {
-                    "line": line,
-                    "price": money(line.price.net_price, currency),
-                    "amount": money(line.net_amount, currency),
-                    "vat": f"{line.vat_rate.normalize():f} %".replace(".", ",")
-                    if line.vat_category_code == "S" and line.vat_rate is not None
-                    else line.vat_category_code,
-                }
-                for line in document.lines
-            ],
-            vat_breakdown=[
-                {
-                    "group": group,
-                    "base": money(group.taxable_amount, currency),
-                    "tax": money(group.tax_amount, currency),
-                }
-                for group in document.vat_breakdown
-            ],
-            totals={
-                "without_vat": money(document.totals.tax_exclusive_amount, currency),
-                "vat": money(document.totals.vat_total, currency),
-                "with_vat": money(document.totals.tax_inclusive_amount, currency),
-                "due": money(document.totals.amount_due, currency),
-            },
+            timeline=invoice_timeline(invoice),
+            attachment_url_name="invoices:attachment_download",
+            actions=actions,
+            refusal=refusal,
+            recipients_url=reverse("invoices:recipient_search"),
+            **invoice_data(invoice),
         )
+        response.status_code = status
+        return response
+
+
+class InvoiceActionView(InvoiceDetailView):
+    """A supplier's move, posted from the invoice page; refused ones come back to it."""
+
+    def get(self, request, pk, action):
+        return redirect("invoices:invoice_detail", pk=pk)
+
+    def post(self, request, pk, action):
+        invoice = self.get_invoice(pk)
+        form = None
+        if action == "complete":
+            form = forms.CompleteForm(request.POST, request.FILES)
+        elif action == "recycle" and request.POST.get("pick"):
+            # Without the script: show the references the chosen recipient requires.
+            form = forms.RecycleForm(initial=request.POST.dict())
+            form.action = action
+            return self.render_detail(invoice, bound=form)
+        elif action == "recycle":
+            form = forms.RecycleForm(request.POST)
+        if form is not None:
+            form.action = action
+            if not form.is_valid():
+                return self.render_detail(invoice, bound=form, status=400)
+        actor = Actor.member(self.membership)
+        try:
+            self.perform(action, invoice, actor, form)
+        except TransitionRefused as refused:
+            if form is not None and refusal_on_form(refused, form):
+                return self.render_detail(invoice, bound=form, status=400)
+            return self.render_detail(invoice, refusal=refused.message, status=403)
+        messages.success(request, SUCCESS_MESSAGES[action] % {"number": invoice.number})
+        return redirect("invoices:invoice_detail", pk=invoice.pk)
+
+    def perform(self, action, invoice, actor, form):
+        if action == "acknowledge":
+            return invoice_rejection_acknowledge(invoice=invoice, actor=actor)
+        data = form.cleaned_data
+        if action == "recycle":
+            return invoice_recycle(
+                invoice=invoice,
+                actor=actor,
+                recipient=form.recipient,
+                service=form.service,
+                order_reference=data["engagement"].strip(),
+                comment=data["comment"],
+            )
+        uploads = []
+        try:
+            with transaction.atomic():  # the documents are kept only if the move is made
+                for upload in data["attachments"]:
+                    uploads.append(
+                        attachment_upload_create(
+                            structure=self.structure,
+                            user=self.request.user,
+                            name=upload.name,
+                            data=upload.read(),
+                            mime_type=forms.mime_type_of(upload.name),
+                        )
+                    )
+                return invoice_complete(
+                    invoice=invoice, actor=actor, comment=data["comment"], attachments=uploads
+                )
+        except TransitionRefused:
+            for upload in uploads:
+                upload.received_file.file.delete(save=False)
+            raise
+
+
+SUCCESS_MESSAGES = {
+    "complete": _lazy("La facture %(number)s est complétée : elle retourne au destinataire."),
+    "recycle": _lazy("La facture %(number)s est recyclée : elle est acheminée à nouveau."),
+    "acknowledge": _lazy("Vous avez pris connaissance du rejet de la facture %(number)s."),
+}
 
 
 class InvoiceFileView(InvoiceMixin, PortalView):

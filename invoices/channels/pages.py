@@ -1,0 +1,77 @@
+"""What the supplier's and the agent's invoice pages share: the invoice's data as shown, the
+labels of the moves, and how a refused move lands on the page (chorus.workflow)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chorus.workflow import TransitionRefused
+from invoices.formats.facturx import money
+from invoices.models import Invoice
+
+# The button of each move a person makes on an invoice (invoices.workflow action names).
+ACTION_LABELS = {
+    "suspend": _("Suspendre"),
+    "send_back": _("Renvoyer pour recyclage"),
+    "reject": _("Rejeter"),
+    "certify": _("Certifier le service fait"),
+    "mandate": _("Mandater"),
+    "hand_to_accountant": _("Mettre à disposition du comptable"),
+    "record": _("Comptabiliser"),
+    "pay": _("Mettre en paiement"),
+    "complete": _("Compléter la facture"),
+    "recycle": _("Recycler la facture"),
+    "acknowledge": _("Prendre connaissance du rejet"),
+}
+
+# The form field a refusal of the workflow core is about (the others concern the whole move).
+REFUSAL_FIELDS = {
+    "missing_motive": "motive",
+    "bad_motive": "motive",
+    "missing_comment": "comment",
+    "missing_mandate_number": "mandate_number",
+    "missing_attachment": "attachments",
+}
+
+
+def refusal_on_form(refused: TransitionRefused, form: forms.Form) -> bool:
+    """Puts a refusal on the form field it is about; False when it concerns the whole move
+    (wrong role or status, someone else was first): the page shows it as an alert."""
+    field = REFUSAL_FIELDS.get(refused.code)
+    if field is None or field not in form.fields:
+        return False
+    form.add_error(field, refused.message)
+    return True
+
+
+def invoice_data(invoice: Invoice) -> dict:
+    """The canonical document with its lines, VAT breakdown and totals formatted."""
+    document = invoice.canonical
+    currency = document.currency
+    return {
+        "document": document,
+        "lines": [
+            {
+                "line": line,
+                "price": money(line.price.net_price, currency),
+                "amount": money(line.net_amount, currency),
+                "vat": f"{line.vat_rate.normalize():f} %".replace(".", ",")
+                if line.vat_category_code == "S" and line.vat_rate is not None
+                else line.vat_category_code,
+            }
+            for line in document.lines
+        ],
+        "vat_breakdown": [
+            {
+                "group": group,
+                "base": money(group.taxable_amount, currency),
+                "tax": money(group.tax_amount, currency),
+            }
+            for group in document.vat_breakdown
+        ],
+        "totals": {
+            "without_vat": money(document.totals.tax_exclusive_amount, currency),
+            "vat": money(document.totals.vat_total, currency),
+            "with_vat": money(document.totals.tax_inclusive_amount, currency),
+            "due": money(document.totals.amount_due, currency),
+        },
+    }
