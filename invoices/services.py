@@ -259,7 +259,12 @@ def invoice_recycle(
     return change
 
 
-def invoice_rejection_acknowledge(*, invoice: Invoice, actor: Actor) -> InvoiceStatusChange:
+def invoice_rejection_acknowledge(
+    *, invoice: Invoice, actor: Actor, comment: str = ""
+) -> InvoiceStatusChange:
     """The supplier has read the rejection ("traiter le rejet"): recorded, it leaves the
-    to-do list; a new invoice with a new number follows."""
-    return status_transition(document=invoice, target=InvoiceStatus.REJETEE, actor=actor)
+    to-do list; a new invoice with a new number follows. `comment`: what the supplier said
+    about it (the API's motifRejet and cpltInfos)."""
+    return status_transition(
+        document=invoice, target=InvoiceStatus.REJETEE, actor=actor, comment=comment
+    )
