@@ -190,7 +190,23 @@ REQUEST_TOO_LARGE = Message(
         "cette opération : envoyez un fichier plus petit (découpez un lot en plusieurs dépôts)."
     ),
 )
-
+NOT_REJECTED = Message(
+    "GCU_MSG_20_003",
+    400,
+    _(
+        "La facture {number} (identifiant {invoice_id}) n'est pas rejetée (statut « {status} ») : "
+        "seul le rejet d'une facture au statut REJETEE se traite. Aucune facture de la liste "
+        "n'a été traitée."
+    ),
+)
+REJECTION_ALREADY_ACKNOWLEDGED = Message(
+    "GCU_MSG_20_004",
+    400,
+    _(
+        "Le rejet de la facture {number} (identifiant {invoice_id}) a déjà été traité : retirez-la "
+        "de la liste. Aucune facture de la liste n'a été traitée."
+    ),
+)
 
 _REFUSALS = {
     "not_party": INVOICE_NOT_FOUND_TO_PROCESS,

@@ -55,7 +55,7 @@ from invoices.api.serializers import (
 )
 from invoices.api.submission import TYPE_CODES
 from invoices.canonical import CREDIT_NOTE_TYPE_CODES
-from invoices.enums import DepositChannel, InvoiceRole
+from invoices.enums import DepositChannel, InvoiceRole, InvoiceStatus
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import finding_sentence
 from invoices.ingestion.report_pdf import flow_report_pdf
@@ -597,8 +597,24 @@ class TraiterRejetView(CproView):
                 try:
                     invoice_rejection_acknowledge(invoice=invoice, actor=actor, comment=comment)
                 except TransitionRefused as refused:
-                    raise errors.transition_refusal(refused, invoice_id=invoice.pk) from None
+                    raise _rejection_refusal(refused, invoice, self.caller) from None
         return cpro_success(TraiterRejetResponseSerializer)
+
+
+def _rejection_refusal(refused: TransitionRefused, invoice: Invoice, caller) -> errors.CproError:
+    """The supplier's own invoice that is not rejected, or whose rejection it has already
+    acknowledged, gets a message of its own: the table's would speak of moving to REJETEE."""
+    if (
+        refused.code in ("wrong_status", "wrong_role")
+        and invoice.supplier_id == caller.structure.pk
+    ):
+        params = {"number": invoice.number, "invoice_id": invoice.pk}
+        if invoice.status == InvoiceStatus.REJETEE:
+            return errors.CproError(errors.REJECTION_ALREADY_ACKNOWLEDGED, **params)
+        return errors.CproError(
+            errors.NOT_REJECTED, status=InvoiceStatus(invoice.status).label, **params
+        )
+    return errors.transition_refusal(refused, invoice_id=invoice.pk)
 
 
 class TelechargerGroupeView(CproView):
