@@ -122,8 +122,6 @@ class DeposerFluxView(CproView):
         flow = receipt.flow
         return cpro_success(
             DeposerFluxResponseSerializer,
-            EtatsTraitementRequestSerializer,
-            EtatsTraitementResponseSerializer,
             numeroFluxDepot=flow.number,
             dateDepot=timezone.localdate(flow.created_at),
             syntaxeFlux=flow.syntax or data["syntaxeFlux"],
