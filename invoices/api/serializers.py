@@ -39,6 +39,8 @@ EXTENSIONS_OF_SYNTAX = {
     FlowSyntax.FACTURX: (".pdf",),
     FlowSyntax.PDF: (".pdf",),
 }
+# The invoice statuses, one enum in the schema (settings ENUM_NAME_OVERRIDES).
+INVOICE_STATUSES = InvoiceStatus.values
 # Dates are AAAA-MM-JJ; some clients send a date-time, whose date is taken.
 DATE_FORMATS = ["iso-8601", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -412,7 +414,7 @@ class InvoiceSearchSerializer(PaginatedRequestSerializer):
 
     numeroFacture = optional_text(200)
     statutCourant = TextListField(
-        child=choice(InvoiceStatus.values), required=False, allow_null=True
+        child=choice(INVOICE_STATUSES), required=False, allow_null=True
     )
     typeFacture = choice(list(TYPE_CODES), required=False, allow_null=True, allow_blank=True)
     periodeDateDepotDu = criterion_date()
@@ -784,7 +786,7 @@ class ConsulterHistoriqueResponseSerializer(CproResponseSerializer):
 
 class TraiterFactureRecueRequestSerializer(serializers.Serializer):
     idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture reçue."))
-    nouveauStatut = choice(InvoiceStatus.values)
+    nouveauStatut = choice(INVOICE_STATUSES)
     motif = optional_text(
         2000,
         help_text=_(
@@ -807,7 +809,7 @@ class TraiterFactureRecueResponseSerializer(CproResponseSerializer):
 
 
 class EtatsTraitementRequestSerializer(serializers.Serializer):
-    statutCourant = choice(InvoiceStatus.values)
+    statutCourant = choice(INVOICE_STATUSES)
 
 
 class StatutPossibleSerializer(serializers.Serializer):
