@@ -413,9 +413,7 @@ class InvoiceSearchSerializer(PaginatedRequestSerializer):
     aliases = {"montantApayerMin": "montantAPayerMin", "montantApayerMax": "montantAPayerMax"}
 
     numeroFacture = optional_text(200)
-    statutCourant = TextListField(
-        child=choice(INVOICE_STATUSES), required=False, allow_null=True
-    )
+    statutCourant = TextListField(child=choice(INVOICE_STATUSES), required=False, allow_null=True)
     typeFacture = choice(list(TYPE_CODES), required=False, allow_null=True, allow_blank=True)
     periodeDateDepotDu = criterion_date()
     periodeDateDepotAu = criterion_date()

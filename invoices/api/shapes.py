@@ -230,7 +230,7 @@ def _status_comment(change: InvoiceStatusChange, motive: Motive | None) -> str:
     return " : ".join(parts)
 
 
-def history(invoice: Invoice, changes: list[InvoiceStatusChange]) -> list[dict]:
+def history(changes: list[InvoiceStatusChange]) -> list[dict]:
     """The rows of historiquesDesStatuts.histoStatut."""
     motives = Motive.objects.in_bulk({change.motive for change in changes if change.motive})
     return [

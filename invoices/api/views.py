@@ -343,7 +343,7 @@ class ConsulterHistoriqueView(CproView):
                 else None
             ),
             historiquesDesStatuts={
-                "histoStatut": shapes.history(invoice, changes),
+                "histoStatut": shapes.history(changes),
                 "nbResultatsParPageHistoStatut": page["nbResultatsParPage"],
                 "pageCouranteHistoStatut": page["pageCourante"],
                 "pagesHistoStatut": page["pages"],

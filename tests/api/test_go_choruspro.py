@@ -82,6 +82,37 @@ def test_the_supplier_search_reads_zero_values_as_no_criterion(cpro, invoice):
     assert isinstance(found[0]["rejetTraite"], bool)
 
 
+def test_the_recipient_search_reads_zero_values_as_no_criterion(recipient_cpro, invoice):
+    # RechercherFactureParRecipiendaireOptions, its zero values as api_wire.md lists them.
+    response = recipient_cpro.post(
+        "/cpro/factures/v1/rechercher/recipiendaire",
+        {
+            "cadreFacturation": {},
+            "idUtilisateurCourant": 0,
+            "listeFournisseurs": None,
+            "montantApayerMax": 0,
+            "montantApayerMin": 0,
+            "montantHTMax": 0,
+            "montantHTMin": 0,
+            "montantTTCMax": 0,
+            "montantTTCMin": 0,
+            "numeroBonCommande": "",
+            "numeroFacture": "",
+            "numeroMarche": "",
+            "paramRecherche": None,
+            "periodeDateDepotAu": "",
+            "periodeDateDepotDu": "",
+            "periodeDateFactureAu": "",
+            "periodeDateFactureDu": "",
+            "statutCourant": None,
+            "typeDemandePaiement": "",
+        },
+    )
+
+    assert response.status_code == 200, response.content
+    assert [item["idFacture"] for item in response.json()["listeFactures"]] == [invoice.pk]
+
+
 def test_the_supplier_search_still_applies_the_criteria_given(cpro, invoice):
     response = cpro.post(
         "/cpro/factures/v1/rechercher/fournisseur",
