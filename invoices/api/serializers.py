@@ -560,6 +560,9 @@ class ReferencesOutSerializer(serializers.Serializer):
     numeroBonCommande = serializers.CharField(allow_null=True)
     numeroFactureOrigine = serializers.CharField(allow_null=True)
     tailleTotalePiecesJointes = serializers.IntegerField()
+    numeroDpMandat = serializers.CharField(
+        allow_null=True, help_text=_("Numéro du mandat, une fois la facture mandatée.")
+    )
 
 
 class LignePosteOutSerializer(serializers.Serializer):

@@ -190,6 +190,10 @@ def detail(invoice: Invoice) -> dict:
                 (p.number for p in document.preceding_invoices if p.number), None
             ),
             "tailleTotalePiecesJointes": document.attachments_size,
+            "numeroDpMandat": invoice.history.exclude(mandate_number="")
+            .order_by("-at", "-pk")
+            .values_list("mandate_number", flat=True)
+            .first(),
         },
         "lignesDePoste": {
             "lignePoste": [_line(line, position) for position, line in enumerate(document.lines, 1)]

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 TRAITER = "/cpro/factures/v1/traiter/recue"
 ETATS = "/cpro/transverses/v1/recuperer/etats/traitement"
 HISTORY = "/cpro/factures/v1/consulter/historique"
+CONSULT_SUPPLIER = "/cpro/factures/v1/consulter/fournisseur"
 S = InvoiceStatus
 
 RECIPIENT_MOVES = [
@@ -93,6 +94,8 @@ def test_the_mandate_number_is_recorded_and_shown_in_the_history(recipient_cpro,
         "MDT-2025-0042",
     )
     assert "MDT-2025-0042" in last["histoStatutCommentaire"]
+    consulted = cpro.post(CONSULT_SUPPLIER, {"identifiantFactureCPP": invoice.pk}).json()
+    assert consulted["facture"]["references"]["numeroDpMandat"] == "MDT-2025-0042"
 
 
 @pytest.mark.parametrize("status", [S.SUSPENDUE, S.A_RECYCLER, S.REJETEE])
