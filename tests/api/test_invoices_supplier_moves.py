@@ -263,6 +263,17 @@ def test_the_recipient_cannot_recycle(recipient_cpro, invoice):
     assert response.json()["codeRetour"] == 10010
 
 
+def test_a_stranger_cannot_recycle(stranger_cpro, invoice):
+    walk_to(invoice, S.A_RECYCLER)
+
+    response = stranger_cpro.post(RECYCLER, {"identifiantFactureCPP": invoice.pk})
+
+    assert response.status_code == 400
+    assert response.json()["codeRetour"] == 10008
+    invoice.refresh_from_db()
+    assert invoice.status == S.A_RECYCLER
+
+
 # --- traiterRejet ---------------------------------------------------------------------------
 
 
