@@ -22,6 +22,7 @@ from chorus.models import (
     BankAccount,
     EngagementJuridique,
     Membership,
+    Notification,
     Service,
     Structure,
     TechnicalAccount,
@@ -358,6 +359,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name", "phone")}),
+        (_("Notifications"), {"fields": ("email_digest",)}),
         (
             _("Droits"),
             {
@@ -400,4 +402,21 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was (or is still to be) e-mailed to whom: read-only, for support."""
+
+    list_display = ("created_at", "user", "subject", "digest", "sent_at")
+    list_filter = ("digest", ("sent_at", admin.EmptyFieldListFilter))
+    search_fields = ("user__email", "subject")
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
+from chorus.models import User
+
 
 class DsfrModelForm(forms.ModelForm):
     template_name = "dsfr/form_snippet.html"
@@ -26,4 +28,12 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
     username = UsernameField(widget=forms.EmailInput(attrs={"autofocus": True}))
 
 
-__all__ = ["DsfrBaseForm", "DsfrModelForm", "LoginForm"]
+class NotificationSettingsForm(DsfrModelForm):
+    """How a user wants to be told of the events that concern them."""
+
+    class Meta:
+        model = User
+        fields = ["email_digest"]
+
+
+__all__ = ["DsfrBaseForm", "DsfrModelForm", "LoginForm", "NotificationSettingsForm"]

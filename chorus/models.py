@@ -1,9 +1,10 @@
 """The platform core: users, structures and their services, memberships, engagements
-juridiques, bank accounts, technical accounts and the audit trail."""
+juridiques, bank accounts, technical accounts, the audit trail and notifications."""
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -59,6 +60,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    email_digest = models.BooleanField(
+        _("récapitulatif quotidien"),
+        default=False,
+        help_text=_(
+            "Recevoir un seul e-mail par jour récapitulant les événements, plutôt qu'un "
+            "e-mail à chaque événement."
+        ),
+    )
 
     objects = UserManager()
 
@@ -305,13 +314,13 @@ class EngagementJuridique(models.Model):
 
 
 class BankAccount(models.Model):
-    """Bank details of a supplier, to be paid on (BG-17)."""
+    """Bank details of a supplier (a company, or a public structure invoicing another one),
+    to be paid on (BG-17)."""
 
     structure = models.ForeignKey(
         Structure,
         on_delete=models.CASCADE,
         related_name="bank_accounts",
-        limit_choices_to={"is_public": False},
         verbose_name=_("structure"),
     )
     label = models.CharField(_("libellé"), max_length=100)
@@ -441,3 +450,40 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+
+class Notification(models.Model):
+    """An e-mail due to a user about one status change of a document (chorus.notifications):
+    at most one per change and user, sent at once or in the user's daily digest."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("destinataire")
+    )
+    # The history row of the change (an InvoiceStatusChange...): any document kind's.
+    change_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    change_id = models.PositiveBigIntegerField()
+    subject = models.CharField(_("objet"), max_length=250)
+    body = models.TextField(_("message"))
+    digest = models.BooleanField(_("dans le récapitulatif quotidien"), default=False)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_type", "change_id", "user"], name="notification_once_per_change"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(sent_at__isnull=True, digest=True),
+                name="notification_digest_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} : {self.subject}"

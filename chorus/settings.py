@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -208,8 +209,18 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+# The daily digest goes out at CHORUS_DIGEST_HOUR, Paris time.
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "resume-stalled-flows": {"task": "invoices.tasks.flows_resume_task", "schedule": 60.0},
+    "resume-edi-deliveries": {
+        "task": "invoices.tasks.invoices_deliveries_resume_task",
+        "schedule": 60.0,
+    },
+    "notifications-digest": {
+        "task": "chorus.tasks.notifications_digest_task",
+        "schedule": crontab(minute=0, hour=env_int("CHORUS_DIGEST_HOUR", 7)),
+    },
 }
 # Redis redelivers an unacknowledged message after this delay: longer than the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}

@@ -1,11 +1,15 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chorus.access import SESSION_KEY, current_membership, memberships_of
 from chorus.enums import PublicKind
+from chorus.forms import NotificationSettingsForm
 from chorus.models import Structure
 from chorus.pagination import page_of
 from chorus.selectors import public_structures_search
@@ -89,3 +93,14 @@ def directory_structure(request, pk):
         "chorus/directory_structure.html",
         {"structure": structure, "page_obj": page_of(request, services, 50)},
     )
+
+
+@login_required
+def notification_settings(request):
+    """The user's choice between an e-mail per event and one daily digest."""
+    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Vos préférences de notification sont enregistrées."))
+        return redirect("notification_settings")
+    return render(request, "chorus/notification_settings.html", {"form": form})

@@ -7,5 +7,5 @@ class InvoicesConfig(AppConfig):
     def ready(self):
         # The invoice and flow workflows, declared on the core, and the follow-ups the
         # channels attach to their statuses.
-        from invoices import workflow  # noqa: F401
-        from invoices.channels.edi import publish  # noqa: F401
+        from invoices import notifications, workflow  # noqa: F401
+        from invoices.channels.edi import deliver, publish  # noqa: F401

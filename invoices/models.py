@@ -375,3 +375,43 @@ class InvoiceDraft(models.Model):
 
     def __str__(self):
         return f"{self.data.get('number') or _('Brouillon')} ({self.structure.legal_name})"
+
+
+class StatusFile(models.Model):
+    """A file of invoice statuses a recipient's systems deposited on the EDI server's in/
+    (invoices.channels.edi.status_files), with the result of each of its lines."""
+
+    technical_account = models.ForeignKey(
+        TechnicalAccount,
+        on_delete=models.PROTECT,
+        related_name="status_files",
+        verbose_name=_("compte technique"),
+    )
+    received_file = models.OneToOneField(
+        ReceivedFile,
+        on_delete=models.PROTECT,
+        related_name="status_file",
+        verbose_name=_("fichier reçu"),
+    )
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    # The names it was uploaded under: a byte-identical re-send gets the same report again.
+    uploaded_names = models.JSONField(_("noms déposés"), default=list)
+    # One entry per line processed, written with the line's move: a task run again after a
+    # crash resumes after the last line recorded.
+    results = models.JSONField(_("résultats par ligne"), default=list, blank=True)
+    error = models.TextField(_("erreur du fichier"), blank=True)
+    processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fichier de statuts")
+        verbose_name_plural = _("fichiers de statuts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["technical_account", "sha256"], name="status_file_resent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.uploaded_names[0] if self.uploaded_names else str(self.pk)

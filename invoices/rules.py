@@ -1,149 +1,276 @@
-"""The recipient's routing requirements as one check, for callers that change routing data
-outside a document: the API's `recycler` today.
+"""The platform's rules on an invoice's recipient and references, in one place.
 
-The same requirements are written for a received document in
-`invoices.validation.platform_rules` (CPP-001 to CPP-009, with XML paths in their messages);
-this check names the fields a person or a connector fills in instead.
+The portal's keying form, the API (`soumettre`, `recycler`), the deposit pipeline's platform
+rules (CPP-xxx) and the recycling of an invoice sent back all call these functions, so that
+an invoice is judged the same whatever the channel. Each rule answers `Problem`s naming the
+field concerned in neutral terms; each caller places them (a form field, an API field, an
+XML path). A message carries `{where}`, replaced by the location where the caller has one
+(the XML path of a file) and dropped otherwise.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from chorus.models import EngagementJuridique, Service, Structure
-from invoices.validation.platform_rules import EJ_MAX_LENGTH
+from invoices.models import Invoice
 
-RECIPIENT, SERVICE, ORDER_REFERENCE = "recipient", "service", "order_reference"
+EJ_MAX_LENGTH = 50
+
+# The fields the rules speak of.
+RECIPIENT, SERVICE_CODE, ENGAGEMENT, NUMBER, PRECEDING_NUMBER = (
+    "recipient",
+    "service_code",
+    "engagement",
+    "number",
+    "preceding_number",
+)
 
 
 @dataclass(frozen=True)
-class RoutingError:
-    field: str  # RECIPIENT, SERVICE or ORDER_REFERENCE
-    message: str
+class Problem:
+    rule: str  # CPP-xxx
+    field: str  # one of the fields above
+    bt: str
+    message_fr: str
+    message_en: str
+
+    def message(self, where: str = "") -> str:
+        """In the active language, `where` (e.g. " (…BuyerReference)") placed in it."""
+        english = (get_language() or "fr").startswith("en")
+        return (self.message_en if english else self.message_fr).format(where=where)
 
 
-def recipient_of(identifier: str) -> Structure | None:
-    """The public structure of the directory with this SIRET, active or not."""
-    identifier = (identifier or "").strip()
-    if not identifier:
+def recipient_lookup(siret: str | None) -> Structure | None:
+    """The public structure of the directory with this SIRET (active or not)."""
+    siret = (siret or "").replace(" ", "")
+    if not siret:
         return None
-    return Structure.objects.public().filter(identifier=identifier).first()
+    return Structure.objects.public().filter(identifier=siret).first()
 
 
-def service_of(recipient: Structure, code: str, today=None) -> Service | None:
-    """The recipient's service of this code, when active today."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    return recipient.services.active_on(today or timezone.localdate()).filter(code=code).first()
+@dataclass(frozen=True)
+class Requirements:
+    """What the keying page asks for, from the same recipient settings `routing_problems`
+    checks: which references to show and which to mark required."""
+
+    recipient: Structure
+    services: list[Service]
+    show_service: bool
+    service_required: bool
+    show_engagement: bool
+    engagement_required: bool
+    either_required: bool  # an engagement juridique or a service code
+    engagement_services: frozenset[str]  # codes of services that require an EJ
 
 
-def routing_errors(
-    *, recipient_identifier: str, service_code: str = "", order_reference: str = "", today=None
-) -> list[RoutingError]:
-    """What keeps an invoice from going to this recipient, service and engagement juridique
-    (empty when it can be routed)."""
-    identifier = (recipient_identifier or "").strip()
-    recipient = recipient_of(identifier)
-    if not identifier:
-        return [
-            RoutingError(RECIPIENT, _("Indiquez le SIRET de la structure publique destinataire."))
-        ]
-    if recipient is None:
-        return [
-            RoutingError(
+def recipient_requirements(recipient: Structure) -> Requirements:
+    services = list(recipient.services.active_on(timezone.localdate()).order_by("code"))
+    engagement_services = frozenset(s.code for s in services if s.ej_required)
+    either = recipient.ej_or_service_code_required
+    return Requirements(
+        recipient=recipient,
+        services=services,
+        show_service=bool(services) or recipient.service_code_required or either,
+        service_required=recipient.service_code_required,
+        show_engagement=(
+            recipient.ej_required
+            or either
+            or bool(engagement_services)
+            or recipient.engagements.exists()
+        ),
+        engagement_required=recipient.ej_required,
+        either_required=either,
+        engagement_services=engagement_services,
+    )
+
+
+def active_recipient(siret: str | None) -> Structure | None:
+    """An active public structure of the directory, by SIRET: whom a new invoice may go to."""
+    recipient = recipient_lookup(siret)
+    return recipient if recipient is not None and recipient.active else None
+
+
+def recipient_problems(siret: str | None) -> tuple[Structure | None, list[Problem]]:
+    """CPP-001 to CPP-003: the recipient is a SIRET of an active public structure."""
+    siret = (siret or "").replace(" ", "")
+    if not siret:
+        return None, [
+            Problem(
+                "CPP-001",
                 RECIPIENT,
-                _(
-                    "Le destinataire %(siret)s n'est pas une structure publique de l'annuaire : "
-                    "vérifiez le SIRET dans l'annuaire des structures publiques."
-                )
-                % {"siret": identifier},
+                "BT-47",
+                "Le SIRET du destinataire{where} est absent : indiquez le SIRET de la "
+                "structure publique destinataire, tel qu'il figure dans l'annuaire.",
+                "The recipient's SIRET{where} is missing: give the SIRET of the public "
+                "recipient as the directory shows it.",
+            )
+        ]
+    recipient = recipient_lookup(siret)
+    if recipient is None:
+        return None, [
+            Problem(
+                "CPP-002",
+                RECIPIENT,
+                "BT-47",
+                f"Le destinataire {siret}{{where}} n'est pas une structure publique de "
+                "l'annuaire : vérifiez le SIRET dans l'annuaire des structures publiques.",
+                f"The recipient {siret}{{where}} is not a public structure of the directory: "
+                "check the SIRET in the directory of public structures.",
             )
         ]
     if not recipient.active:
-        return [
-            RoutingError(
+        return recipient, [
+            Problem(
+                "CPP-003",
                 RECIPIENT,
-                _(
-                    "Le destinataire %(siret)s n'est plus actif : adressez la facture à la "
-                    "structure qui lui a succédé."
-                )
-                % {"siret": identifier},
+                "BT-47",
+                f"Le destinataire {siret}{{where}} n'est plus actif dans l'annuaire : "
+                "adressez la facture à la structure qui lui a succédé.",
+                f"The recipient {siret}{{where}} is no longer active in the directory: "
+                "address the invoice to the structure that took over from it.",
             )
         ]
-    errors = []
-    code = (service_code or "").strip()
-    ej = (order_reference or "").strip()
-    service = service_of(recipient, code, today)
-    if code and service is None:
-        errors.append(
-            RoutingError(
-                SERVICE,
-                _(
-                    "Le code service « %(code)s » n'est pas un service actif de %(name)s : "
-                    "choisissez un code service de ce destinataire dans l'annuaire."
+    return recipient, []
+
+
+def routing_problems(
+    *,
+    recipient: Structure,
+    service_code: str | None,
+    engagement: str | None,
+    today: datetime.date | None = None,
+) -> tuple[Service | None, list[Problem]]:
+    """CPP-004 to CPP-009: the service code and engagement juridique the recipient asks
+    for. Returns the service named, if it is an active one, and the problems."""
+    code, ej = (service_code or "").strip(), (engagement or "").strip()
+    problems = []
+    service = None
+    if code:
+        service = recipient.services.active_on(today or timezone.localdate()).filter(code=code)
+        service = service.first()
+        if service is None:
+            problems.append(
+                Problem(
+                    "CPP-005",
+                    SERVICE_CODE,
+                    "BT-10",
+                    f"Le code service « {code} »{{where}} n'est pas un service actif de "
+                    f"{recipient.legal_name} : choisissez un code service de ce destinataire "
+                    "dans l'annuaire.",
+                    f"Service code “{code}”{{where}} is not an active service of "
+                    f"{recipient.legal_name}: pick one of this recipient's service codes in "
+                    "the directory.",
                 )
-                % {"code": code, "name": recipient.legal_name},
             )
-        )
-    elif not code and recipient.service_code_required:
-        errors.append(
-            RoutingError(
-                SERVICE,
-                _("%(name)s exige un code service : indiquez celui du service destinataire.")
-                % {"name": recipient.legal_name},
+    elif recipient.service_code_required:
+        problems.append(
+            Problem(
+                "CPP-004",
+                SERVICE_CODE,
+                "BT-10",
+                "Le code service{where} est obligatoire pour ce destinataire "
+                f"({recipient.legal_name}) : indiquez le code du service destinataire, "
+                "consultable dans l'annuaire.",
+                f"A service code{{where}} is required by this recipient ({recipient.legal_name}): "
+                "give the code of the receiving service, listed in the directory.",
             )
         )
     ej_required = recipient.ej_required or (service is not None and service.ej_required)
     if not ej and ej_required:
-        errors.append(
-            RoutingError(
-                ORDER_REFERENCE,
-                _(
-                    "%(name)s exige un engagement juridique : indiquez le numéro du bon de "
-                    "commande communiqué par l'acheteur."
-                )
-                % {"name": recipient.legal_name},
+        problems.append(
+            Problem(
+                "CPP-006",
+                ENGAGEMENT,
+                "BT-13",
+                "L'engagement juridique{where} est obligatoire pour ce destinataire : indiquez "
+                "le numéro d'engagement juridique (bon de commande) communiqué par l'acheteur.",
+                "An engagement juridique{where} is required by this recipient: give the "
+                "engagement juridique (purchase order) number the buyer gave you.",
             )
         )
     if not ej and not code and recipient.ej_or_service_code_required and not ej_required:
-        errors.append(
-            RoutingError(
-                ORDER_REFERENCE,
-                _(
-                    "%(name)s exige un engagement juridique ou un code service : indiquez l'un des deux."
-                )
-                % {"name": recipient.legal_name},
+        problems.append(
+            Problem(
+                "CPP-007",
+                ENGAGEMENT,
+                "BT-13",
+                "Ce destinataire exige un engagement juridique{where} ou un code service : "
+                "indiquez le numéro d'engagement juridique ou choisissez un service.",
+                "This recipient requires an engagement juridique{where} or a service code: "
+                "give the engagement juridique number or pick a service.",
             )
         )
     if ej:
-        errors += _ej_errors(ej, recipient)
-    return errors
+        problems += _engagement_problems(ej, recipient)
+    return service, problems
 
 
-def _ej_errors(ej: str, recipient: Structure) -> list[RoutingError]:
+def _engagement_problems(ej: str, recipient: Structure) -> list[Problem]:
     if len(ej) > EJ_MAX_LENGTH:
         return [
-            RoutingError(
-                ORDER_REFERENCE,
-                _(
-                    "L'engagement juridique fait %(length)s caractères, au-delà de %(max)s : "
-                    "indiquez le seul numéro d'engagement juridique."
-                )
-                % {"length": len(ej), "max": EJ_MAX_LENGTH},
+            Problem(
+                "CPP-008",
+                ENGAGEMENT,
+                "BT-13",
+                f"L'engagement juridique{{where}} fait {len(ej)} caractères, au-delà de "
+                f"{EJ_MAX_LENGTH} : indiquez le seul numéro d'engagement juridique.",
+                f"The engagement juridique{{where}} has {len(ej)} characters, above "
+                f"{EJ_MAX_LENGTH}: give the engagement juridique number alone.",
             )
         ]
     managed = EngagementJuridique.objects.filter(structure=recipient)
     if managed.exists() and not managed.filter(number=ej).exists():
         return [
-            RoutingError(
-                ORDER_REFERENCE,
-                _(
-                    "L'engagement juridique « %(ej)s » est inconnu de %(name)s : vérifiez le "
-                    "numéro sur le bon de commande reçu."
-                )
-                % {"ej": ej, "name": recipient.legal_name},
+            Problem(
+                "CPP-009",
+                ENGAGEMENT,
+                "BT-13",
+                f"L'engagement juridique « {ej} »{{where}} est inconnu de "
+                f"{recipient.legal_name} : vérifiez le numéro sur le bon de commande reçu.",
+                f"The engagement juridique “{ej}”{{where}} is unknown to "
+                f"{recipient.legal_name}: check the number on the purchase order you received.",
             )
         ]
     return []
+
+
+def duplicate_problem(*, supplier: Structure | None, number: str, year: int) -> Problem | None:
+    """CPP-011: a supplier deposits a number once a year."""
+    if supplier is None or not number:
+        return None
+    if not Invoice.objects.filter(supplier=supplier, number=number, issue_year=year).exists():
+        return None
+    return duplicate(number=number, year=year)
+
+
+def duplicate(*, number: str, year: int) -> Problem:
+    """The CPP-011 problem, also raised when the database refuses a concurrent deposit."""
+    return Problem(
+        "CPP-011",
+        NUMBER,
+        "BT-1",
+        f"La facture {number}{{where}} de {year} a déjà été déposée par ce fournisseur : pour "
+        "corriger une facture, émettez un avoir puis une nouvelle facture ; sinon, donnez à "
+        "cette facture un autre numéro.",
+        f"Invoice {number}{{where}} of {year} was already deposited by this supplier: to "
+        "correct an invoice, issue a credit note then a new invoice; otherwise give this "
+        "invoice another number.",
+    )
+
+
+def credit_note_problem(*, is_credit_note: bool, preceding_number: str | None) -> Problem | None:
+    """CPP-012: a credit note references the invoice it corrects (BT-25)."""
+    if not is_credit_note or (preceding_number or "").strip():
+        return None
+    return Problem(
+        "CPP-012",
+        PRECEDING_NUMBER,
+        "BT-25",
+        "Un avoir doit référencer la facture d'origine{where} : indiquez le numéro de la "
+        "facture que cet avoir corrige.",
+        "A credit note must reference the invoice it corrects{where}: give the number of the "
+        "invoice this credit note corrects.",
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from chorus.enums import ReceptionChannel
 from chorus.models import Service, Structure, TechnicalAccount, User
-from chorus.workflow import Actor, history_start, status_transition
+from chorus.workflow import Actor, TransitionRefused, history_start, status_transition
 from invoices import canonical
 from invoices.enums import InvoiceStatus
 from invoices.models import (
@@ -142,6 +142,29 @@ def invoice_route(*, invoice: Invoice) -> InvoiceStatusChange:
     )
 
 
+def invoice_deliver(*, invoice: Invoice) -> InvoiceStatusChange:
+    """The recipient's channel has delivered the invoice (written to its EDI out/, or first
+    fetched through the API by its technical account): it is now available."""
+    return status_transition(
+        document=invoice, target=InvoiceStatus.MISE_A_DISPOSITION, actor=Actor.platform()
+    )
+
+
+def invoices_deliver_fetched(*, invoices, structure: Structure) -> None:
+    """A recipient receiving by API fetched these invoices: those still being routed to it
+    are delivered. Another request delivering one first is no error."""
+    for invoice in invoices:
+        if (
+            invoice.recipient_id == structure.pk
+            and invoice.status == InvoiceStatus.EN_COURS_ACHEMINEMENT
+        ):
+            try:
+                invoice_deliver(invoice=invoice)
+            except TransitionRefused as refused:
+                if refused.code != "concurrent":
+                    raise
+
+
 def invoice_process(
     *,
     invoice: Invoice,
@@ -231,7 +254,7 @@ def invoice_recycle(
     code, engagement juridique; the number stays), and the platform routes it again.
 
     The caller has checked the new routing data with the recipient's rules
-    (`invoices.rules.routing_errors`)."""
+    (`invoices.rules.recipient_problems` and `routing_problems`)."""
     change = status_transition(
         document=invoice, target=InvoiceStatus.DEPOSEE, actor=actor, comment=comment
     )

@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import task_prerun, worker_process_init, worker_ready
 from django.db import InterfaceError, OperationalError, close_old_connections
 
+from chorus.tasks import MAIL_RETRY
 from invoices.ingestion import pipeline
 
 logger = logging.getLogger(__name__)
@@ -51,9 +52,47 @@ def flows_resume_task() -> int:
     return len(stalled)
 
 
+@shared_task(acks_late=True, **RETRY)
+def invoice_edi_deliver_task(invoice_id: int) -> None:
+    """Writes an invoice routed to an EDI recipient in its out/, then makes it available."""
+    from invoices.channels.edi.deliver import invoice_edi_deliver
+
+    invoice_edi_deliver(invoice_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def invoices_deliveries_resume_task() -> int:
+    """Queues again the EDI deliveries left undone (a worker killed halfway, no account)."""
+    from invoices.channels.edi.deliver import invoices_awaiting_edi_delivery
+
+    waiting = invoices_awaiting_edi_delivery()
+    for invoice_id in waiting:
+        invoice_edi_deliver_task.delay(invoice_id)
+    if waiting:
+        logger.info("queued again %d EDI deliveries", len(waiting))
+    return len(waiting)
+
+
+@shared_task(acks_late=True, **RETRY)
+def status_file_process_task(status_file_id: int) -> None:
+    """Applies a recipient's status file line by line, then writes its report in out/."""
+    from invoices.channels.edi.status_files import status_file_process
+
+    status_file_process(status_file_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def invoice_change_notify_task(change_id: int) -> None:
+    """E-mails the people an invoice's change concerns (invoices.notifications)."""
+    from invoices.notifications import invoice_change_notify
+
+    invoice_change_notify(change_id)
+
+
 @worker_ready.connect
 def _resume_on_start(sender=None, **kwargs):
     flows_resume_task.delay()
+    invoices_deliveries_resume_task.delay()
 
 
 @task_prerun.connect

@@ -1,15 +1,17 @@
-"""Sign-in, sign-out and password pages, on Django's views with the DSFR forms and templates."""
+"""Sign-in, sign-out, notification preferences and password pages, on Django's views with the DSFR forms and templates."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from chorus import views as chorus_views
 from chorus.forms import LoginForm
 from suppliers.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", chorus_views.notification_settings, name="notification_settings"),
     path(
         "mot-de-passe/modifier/",
         auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),

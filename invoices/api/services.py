@@ -93,9 +93,7 @@ def invoice_submit(*, data: dict, technical_account: TechnicalAccount) -> Submis
 
 
 def _process_now(flow: Flow) -> Flow:
-    for item_id in pipeline.flow_split(flow.pk):
-        pipeline.flow_item_process(item_id)
-    pipeline.flow_finish(flow.pk)
+    pipeline.flow_process_inline(flow.pk)
     flow.refresh_from_db()
     deadline = time.monotonic() + SUBMIT_WAIT_SECONDS
     while not flow.is_final and time.monotonic() < deadline:

@@ -4,7 +4,8 @@
 is the caller's structure (SIRET, name, address, VAT number), the recipient comes from the
 directory, lines carry their VAT rate code (TVA20...) or a manual rate and an optional
 discount (a line allowance), and the line amounts, VAT breakdown and totals are computed by
-`invoices.totals` with the EN 16931 rounding. Every problem of the request is collected,
+`invoices.totals` with the EN 16931 rounding; the invoice itself is built by the portal's
+conversion too (`invoices.keyed`). Every problem of the request is collected,
 each with the field it concerns, and refused together (`CproFieldsError`), so the depositor
 fixes all at once.
 
@@ -21,10 +22,11 @@ from django.utils.translation import gettext_lazy
 
 from chorus.models import BankAccount, Structure
 from invoices import canonical as c
+from invoices import rules
 from invoices.api import errors
+from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer, keyed_to_canonical
 from invoices.models import AttachmentUpload
-from invoices.parties import party_from_structure
-from invoices.totals import Exemption, invoice_amounts, line_net_amount, money
+from invoices.totals import Exemption, line_net_amount, money
 from invoices.validation.codelists import official_code_lists
 
 # What is wrong with a field of the request, and how to fix it.
@@ -295,12 +297,7 @@ def _payment(data: dict, structure: Structure, problems: _Problems) -> c.Payment
             str(BANK_ACCOUNT_NOT_FOUND).format(bank_account_id=wanted, available=available),
         )
         return payment
-    payment.credit_transfers = [
-        c.CreditTransfer(
-            account_id=account.iban, account_name=account.holder, provider_id=account.bic
-        )
-    ]
-    return payment
+    return bank_transfer(account, remittance=data["numeroFactureSaisi"], means_text=label)
 
 
 def _attachments(data: dict, structure: Structure, problems: _Problems) -> list[c.Attachment]:
@@ -347,19 +344,13 @@ def _attachments(data: dict, structure: Structure, problems: _Problems) -> list[
             )
             continue
         attachments.append(
-            c.Attachment(
-                id=f"PJ{upload.pk}",
-                description=designation or upload.name,
-                content=upload.received_file.read_bytes(),
-                mime_code=upload.mime_type,
-                filename=upload.name,
-            )
+            attachment_from_upload(upload, id=f"PJ{upload.pk}", description=designation)
         )
     return attachments
 
 
 def _recipient(code: str, problems: _Problems) -> Structure | None:
-    recipient = Structure.objects.public().filter(identifier=code.replace(" ", "")).first()
+    recipient = rules.recipient_lookup(code)
     if recipient is None:
         problems.add(
             "destinataire.codeDestinataire",
@@ -405,31 +396,30 @@ def invoice_from_submission(*, data: dict, structure: Structure) -> c.Invoice:
     attachments = _attachments(data, structure, problems)
     problems.raise_if_any()
 
-    amounts = invoice_amounts(
-        lines, exemption=_exemption(exemption), prepaid=totals_in.get("acompte")
-    )
-    with_vat = regime != SANS_TVA  # BR-O-02: no VAT identifiers on an invoice outside VAT
     origin = references.get("numeroFactureOrigine")
-    comment = (data.get("commentaire") or "").strip()
-    return c.Invoice(
-        number=data["numeroFactureSaisi"],
-        issue_date=data["dateFacture"],
-        type_code=type_code,
-        currency=(references.get("deviseFacture") or "EUR").upper(),
-        seller=party_from_structure(structure, with_vat=with_vat),
-        buyer=party_from_structure(recipient, with_vat=with_vat),
-        totals=amounts.totals,
-        lines=lines,
-        vat_breakdown=amounts.vat_breakdown,
-        tax_point_date_code=TAX_POINT_CODES.get(regime),
-        due_date=data.get("dateEcheancePaiement"),
-        buyer_reference=data["destinataire"].get("codeServiceExecutant") or None,
-        contract_reference=references.get("numeroMarche") or None,
-        purchase_order_reference=references.get("numeroBonCommande") or None,
-        notes=[c.Note(text=comment)] if comment else [],
-        preceding_invoices=[c.PrecedingInvoice(number=origin)] if origin else [],
-        payment=payment,
-        attachments=attachments,
+    return keyed_to_canonical(
+        KeyedInvoice(
+            supplier=structure,
+            recipient=recipient,
+            number=data["numeroFactureSaisi"],
+            issue_date=data["dateFacture"],
+            type_code=type_code,
+            lines=lines,
+            service_code=data["destinataire"].get("codeServiceExecutant") or "",
+            engagement=references.get("numeroBonCommande") or "",
+            contract_reference=references.get("numeroMarche") or "",
+            preceding_number=origin or "",
+            due_date=data.get("dateEcheancePaiement"),
+            exemption=_exemption(exemption),
+            prepaid=totals_in.get("acompte"),
+            # BR-O-02: no VAT identifiers on an invoice outside VAT
+            with_vat=regime != SANS_TVA,
+            tax_point_date_code=TAX_POINT_CODES.get(regime),
+            currency=(references.get("deviseFacture") or "EUR").upper(),
+            payment=payment,
+            note=(data.get("commentaire") or "").strip(),
+            attachments=tuple(attachments),
+        )
     )
 
 

@@ -19,7 +19,7 @@ from chorus.api.base import CproView, cpro_operation
 from chorus.api.envelope import cpro_success, paginate
 from chorus.enums import Channel
 from chorus.workflow import Actor, TransitionRefused
-from invoices import selectors
+from invoices import rules, selectors
 from invoices.api import errors, services, shapes
 from invoices.api.parsers import UploadJSONParser, body_limit
 from invoices.api.serializers import (
@@ -60,20 +60,13 @@ from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import finding_sentence
 from invoices.ingestion.report_pdf import flow_report_pdf
 from invoices.models import AttachmentUpload, Invoice
-from invoices.rules import (
-    ORDER_REFERENCE,
-    RECIPIENT,
-    SERVICE,
-    recipient_of,
-    routing_errors,
-    service_of,
-)
 from invoices.services import (
     attachment_upload_create,
     invoice_complete,
     invoice_process,
     invoice_recycle,
     invoice_rejection_acknowledge,
+    invoices_deliver_fetched,
 )
 from invoices.validation.platform_rules import ATTACHMENT_MAX_BYTES
 from invoices.workflow import INVOICE_WORKFLOW
@@ -285,6 +278,10 @@ class ConsulterRecipiendaireView(CproView):
     def post(self, request):
         data = self.validated(ConsulterFactureRequestSerializer)
         invoices = selectors.invoices_received_by(self.caller.structure)
+        invoices_deliver_fetched(
+            invoices=invoices.filter(pk=data["identifiantFactureCPP"]),
+            structure=self.caller.structure,
+        )
         return _consulted(invoices, data["identifiantFactureCPP"])
 
 
@@ -526,27 +523,28 @@ class RecyclerFactureView(CproView):
         )
         service_code = destination.get("codeServiceExecutant", invoice.buyer_reference) or ""
         order_reference = reference.get("numeroBonCommande", invoice.order_reference) or ""
-        problems = routing_errors(
-            recipient_identifier=identifier,
-            service_code=service_code,
-            order_reference=order_reference,
-        )
+        recipient, problems = rules.recipient_problems(identifier)
+        service = None
+        if not problems:
+            service, problems = rules.routing_problems(
+                recipient=recipient, service_code=service_code, engagement=order_reference
+            )
         if problems:
+            erreurs = []
+            for problem in problems:
+                field = _ROUTING_FIELDS[problem.field]
+                erreurs.append({"champ": field, "message": problem.message(f" ({field})")})
             raise errors.CproFieldsError(
                 errors.ROUTING_REFUSED,
-                details=" ".join(problem.message for problem in problems),
-                erreurs=[
-                    {"champ": _ROUTING_FIELDS[problem.field], "message": problem.message}
-                    for problem in problems
-                ],
+                details=" ".join(error["message"] for error in erreurs),
+                erreurs=erreurs,
             )
-        recipient = recipient_of(identifier)
         try:
             invoice_recycle(
                 invoice=invoice,
                 actor=_actor(self.caller),
                 recipient=recipient,
-                service=service_of(recipient, service_code),
+                service=service,
                 order_reference=order_reference.strip(),
                 comment=(data.get("commentaire") or "").strip(),
             )
@@ -562,9 +560,9 @@ class RecyclerFactureView(CproView):
 
 
 _ROUTING_FIELDS = {
-    RECIPIENT: "destinataire.codeDestinataire",
-    SERVICE: "destinataire.codeServiceExecutant",
-    ORDER_REFERENCE: "reference.numeroBonCommande",
+    rules.RECIPIENT: "destinataire.codeDestinataire",
+    rules.SERVICE_CODE: "destinataire.codeServiceExecutant",
+    rules.ENGAGEMENT: "reference.numeroBonCommande",
 }
 
 
@@ -646,6 +644,7 @@ class TelechargerGroupeView(CproView):
             file_format=data["format"],
             with_attachments=data["avecPiecesJointesComplementaires"],
         )
+        invoices_deliver_fetched(invoices=found.values(), structure=self.caller.structure)
         return cpro_success(TelechargerGroupeResponseSerializer, fichierResultat=_b64(data_out))
 
 

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from chorus.models import Structure
+from invoices import rules
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax
 from invoices.ingestion import archive, messages
 from invoices.ingestion.receive import flow_depositor, flow_status_change
@@ -137,7 +137,7 @@ def _syntax_findings(flow: Flow, found_format: str | None) -> list[Finding]:
 
 def _deposit(item: FlowItem, report):
     document = report.invoice
-    recipient = Structure.objects.public().filter(identifier=document.buyer_siret).first()
+    recipient = rules.recipient_lookup(document.buyer_siret)
     service = None
     if recipient is not None and document.buyer_reference:
         service = recipient.services.filter(code=document.buyer_reference).first()
@@ -189,6 +189,14 @@ def flow_finish(flow_id: int) -> str | None:
             Flow.objects.filter(pk=flow.pk).update(syntax=_SYNTAX_OF_FORMAT[first.format])
     flow_status_change(flow, final)
     return final
+
+
+def flow_process_inline(flow_id: int) -> None:
+    """Every step of a flow in this process, for a caller that answers with the result
+    (`soumettre`, the demo seed); a worker that got there first leaves nothing to do."""
+    for item_id in flow_split(flow_id):
+        flow_item_process(item_id)
+    flow_finish(flow_id)
 
 
 def flows_stalled() -> list[int]:

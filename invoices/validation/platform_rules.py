@@ -3,7 +3,8 @@
 They judge a canonical invoice (read from a document that passed stages a to c) against
 what the platform knows: the recipient, its services and engagements juridiques, the
 depositing structure, the invoices already received. Like the real platform, a message
-quotes the XML path of the element concerned and says how to put it right.
+quotes the XML path of the element concerned and says how to put it right. The rules on the
+recipient and the references are shared with the portal and the API (`invoices.rules`).
 
 Rules:
 - CPP-001 the recipient (buyer) is identified by its SIRET;
@@ -28,18 +29,15 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
-
-from chorus.models import EngagementJuridique, Structure
+from chorus.models import Structure
 from invoices import canonical as c
+from invoices import rules
 from invoices.formats.detect import Detected
-from invoices.models import Invoice
 
 from .findings import Finding, Severity
 
 STAGE = "platform"
 
-EJ_MAX_LENGTH = 50
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_NAME_MAX_LENGTH = 50
 ATTACHMENTS_TOTAL_MAX_BYTES = 120 * 1024 * 1024
@@ -171,152 +169,43 @@ def check(
 
 def duplicate_finding(invoice: c.Invoice, context: Context) -> Finding:
     """CPP-011, also raised when the database refuses a concurrent deposit of the same number."""
-    path = context.path("number")
+    return _from_problem(
+        rules.duplicate(number=invoice.number, year=invoice.issue_date.year), context
+    )
+
+
+# Where each field the shared rules speak of sits in a file.
+_PATH_OF_FIELD = {
+    rules.RECIPIENT: "buyer_id",
+    rules.SERVICE_CODE: "service_code",
+    rules.ENGAGEMENT: "ej",
+    rules.NUMBER: "number",
+    rules.PRECEDING_NUMBER: "preceding_invoice",
+}
+
+
+def _from_problem(problem: rules.Problem, context: Context) -> Finding:
+    path = context.path(_PATH_OF_FIELD[problem.field])
+    where = f" ({short(path)})"
     return _fatal(
-        "CPP-011",
+        problem.rule,
         path,
-        f"La facture n° {invoice.number} ({short(path)}) de {invoice.issue_date.year} a "
-        "déjà été déposée par ce fournisseur : ne la déposez pas deux fois ; pour "
-        "corriger une facture, émettez un avoir puis une nouvelle facture.",
-        f"Invoice {invoice.number} of {invoice.issue_date.year} was already deposited "
-        "by this supplier.",
-        "BT-1",
+        problem.message_fr.format(where=where),
+        problem.message_en.format(where=where),
+        problem.bt,
     )
 
 
 def _recipient_rules(invoice: c.Invoice, context: Context) -> list[Finding]:
-    buyer_path = context.path("buyer_id")
-    siret = invoice.buyer_siret
-    if not siret:
-        return [
-            _fatal(
-                "CPP-001",
-                buyer_path,
-                f"Le SIRET du destinataire ({short(buyer_path)}, schéma 0009) est absent : "
-                "indiquez le SIRET de la structure publique destinataire, tel qu'il figure "
-                "dans l'annuaire.",
-                "The recipient's SIRET (scheme 0009) is missing.",
-                "BT-47",
-            )
-        ]
-    recipient = Structure.objects.public().filter(identifier=siret).first()
-    if recipient is None:
-        return [
-            _fatal(
-                "CPP-002",
-                buyer_path,
-                f"Le destinataire {siret} ({short(buyer_path)}) n'est pas une structure "
-                "publique de l'annuaire : vérifiez le SIRET dans l'annuaire des structures "
-                "publiques.",
-                f"The recipient {siret} is not a public structure of the directory.",
-                "BT-47",
-            )
-        ]
-    if not recipient.active:
-        return [
-            _fatal(
-                "CPP-003",
-                buyer_path,
-                f"Le destinataire {siret} ({short(buyer_path)}) n'est plus actif dans "
-                "l'annuaire : adressez la facture à la structure qui lui a succédé.",
-                f"The recipient {siret} is no longer active in the directory.",
-                "BT-47",
-            )
-        ]
-    return _service_and_ej_rules(invoice, context, recipient)
-
-
-def _service_and_ej_rules(
-    invoice: c.Invoice, context: Context, recipient: Structure
-) -> list[Finding]:
-    findings = []
-    service_path = context.path("service_code")
-    ej_path = context.path("ej")
-    code = (invoice.buyer_reference or "").strip()
-    ej = (invoice.purchase_order_reference or "").strip()
-    service = None
-    if code:
-        today = context.today or timezone.localdate()
-        service = recipient.services.active_on(today).filter(code=code).first()
-        if service is None:
-            findings.append(
-                _fatal(
-                    "CPP-005",
-                    service_path,
-                    f"Le code service « {code} » ({short(service_path)}) n'est pas un service "
-                    f"actif de {recipient.legal_name} : choisissez un code service de ce "
-                    "destinataire dans l'annuaire.",
-                    f"Service code {code!r} is not an active service of the recipient.",
-                    "BT-10",
-                )
-            )
-    elif recipient.service_code_required:
-        findings.append(
-            _fatal(
-                "CPP-004",
-                service_path,
-                f"Le code service ({short(service_path)}) est obligatoire pour ce destinataire "
-                f"({recipient.legal_name}) : indiquez le code du service destinataire, "
-                "consultable dans l'annuaire.",
-                "A service code (BT-10) is required by this recipient.",
-                "BT-10",
-            )
+    recipient, problems = rules.recipient_problems(invoice.buyer_siret)
+    if not problems:
+        _service, problems = rules.routing_problems(
+            recipient=recipient,
+            service_code=invoice.buyer_reference,
+            engagement=invoice.purchase_order_reference,
+            today=context.today,
         )
-    ej_required = recipient.ej_required or (service is not None and service.ej_required)
-    if not ej and ej_required:
-        findings.append(
-            _fatal(
-                "CPP-006",
-                ej_path,
-                f"L'engagement juridique ({short(ej_path)}) est obligatoire pour ce "
-                "destinataire : indiquez le numéro d'engagement juridique (bon de commande) "
-                "communiqué par l'acheteur.",
-                "An engagement juridique (BT-13) is required by this recipient.",
-                "BT-13",
-            )
-        )
-    if not ej and not code and recipient.ej_or_service_code_required and not ej_required:
-        findings.append(
-            _fatal(
-                "CPP-007",
-                ej_path,
-                f"Ce destinataire exige un engagement juridique ({short(ej_path)}) ou un code "
-                f"service ({short(service_path)}) : indiquez l'un des deux.",
-                "This recipient requires an engagement juridique (BT-13) or a service code "
-                "(BT-10).",
-                "BT-13",
-            )
-        )
-    if ej:
-        findings += _ej_rules(ej, ej_path, recipient)
-    return findings
-
-
-def _ej_rules(ej: str, ej_path: str, recipient: Structure) -> list[Finding]:
-    if len(ej) > EJ_MAX_LENGTH:
-        return [
-            _fatal(
-                "CPP-008",
-                ej_path,
-                f"L'engagement juridique ({short(ej_path)}) fait {len(ej)} caractères, au-delà "
-                f"de {EJ_MAX_LENGTH} : indiquez le seul numéro d'engagement juridique.",
-                f"The engagement juridique has {len(ej)} characters, above {EJ_MAX_LENGTH}.",
-                "BT-13",
-            )
-        ]
-    managed = EngagementJuridique.objects.filter(structure=recipient)
-    if managed.exists() and not managed.filter(number=ej).exists():
-        return [
-            _fatal(
-                "CPP-009",
-                ej_path,
-                f"L'engagement juridique « {ej} » ({short(ej_path)}) est inconnu de "
-                f"{recipient.legal_name} : vérifiez le numéro sur le bon de commande reçu.",
-                f"The engagement juridique {ej!r} is unknown to the recipient.",
-                "BT-13",
-            )
-        ]
-    return []
+    return [_from_problem(problem, context) for problem in problems]
 
 
 def _seller_rules(invoice: c.Invoice, context: Context) -> list[Finding]:
@@ -341,18 +230,12 @@ def _seller_rules(invoice: c.Invoice, context: Context) -> list[Finding]:
 def document_rules(invoice: c.Invoice, context: Context) -> list[Finding]:
     """The rules that need no directory: credit note reference and attachments."""
     findings = []
-    if invoice.is_credit_note and not any(p.number for p in invoice.preceding_invoices):
-        path = context.path("preceding_invoice")
-        findings.append(
-            _fatal(
-                "CPP-012",
-                path,
-                f"Un avoir doit référencer la facture d'origine ({short(path)}) : indiquez le "
-                "numéro de la facture que cet avoir corrige.",
-                "A credit note must reference the invoice it corrects (BT-25).",
-                "BT-25",
-            )
-        )
+    preceding = next((p.number for p in invoice.preceding_invoices if p.number), None)
+    credit_note = rules.credit_note_problem(
+        is_credit_note=invoice.is_credit_note, preceding_number=preceding
+    )
+    if credit_note is not None:
+        findings.append(_from_problem(credit_note, context))
     path = context.path("attachment")
     for attachment in invoice.attachments:
         findings += _attachment_rules(attachment, path)
@@ -416,8 +299,7 @@ def already_deposited(invoice: c.Invoice, depositor: Structure | None) -> bool:
     supplier = depositor
     if supplier is None and invoice.seller_siret:
         supplier = Structure.objects.filter(identifier=invoice.seller_siret).first()
-    if supplier is None:
-        return False
-    return Invoice.objects.filter(
-        supplier=supplier, number=invoice.number, issue_year=invoice.issue_date.year
-    ).exists()
+    problem = rules.duplicate_problem(
+        supplier=supplier, number=invoice.number, year=invoice.issue_date.year
+    )
+    return problem is not None

@@ -168,3 +168,34 @@ def test_the_demo_api_credentials_open_the_api(client):
 
     assert response.status_code == 200
     assert response.json()["codeRetour"] == 0
+
+
+def test_the_demo_world_carries_invoices_at_every_step_on_both_sides():
+    from invoices.enums import InvoiceStatus
+    from invoices.models import Invoice
+
+    world = seed_json()
+
+    assert set(world["api_recipient"]) == set(world["api"])
+    recipient_account = TechnicalAccount.objects.get(
+        login=world["api_recipient"]["technical_login"]
+    )
+    assert recipient_account.structure.is_public
+    statuses = set(Invoice.objects.values_list("status", flat=True))
+    assert statuses >= {
+        InvoiceStatus.EN_COURS_ACHEMINEMENT,
+        InvoiceStatus.MISE_A_DISPOSITION,
+        InvoiceStatus.SUSPENDUE,
+        InvoiceStatus.COMPLETEE,
+        InvoiceStatus.A_RECYCLER,
+        InvoiceStatus.REJETEE,
+        InvoiceStatus.SERVICE_FAIT,
+        InvoiceStatus.MANDATEE,
+        InvoiceStatus.MISE_EN_PAIEMENT,
+    }
+    assert Invoice.objects.filter(supplier__is_public=True, recipient__is_public=True).exists()
+    acknowledged = Invoice.objects.filter(rejection_acknowledged_at__isnull=False)
+    assert acknowledged.exists()
+    assert Invoice.objects.filter(
+        status=InvoiceStatus.REJETEE, rejection_acknowledged_at=None
+    ).exists()

@@ -15,6 +15,7 @@ from tests.chorus.factories import (
     MembershipFactory,
     ServiceFactory,
     StructureFactory,
+    TechnicalAccountFactory,
 )
 from tests.invoices.factories import french_invoice
 
@@ -89,14 +90,20 @@ def test_a_valid_invoice_is_integrated_and_made_available(world, receive):
     assert invoice.received_file == flow.received_file
 
 
-def test_recipient_receiving_by_edi_goes_through_routing(world, receive):
+def test_recipient_receiving_by_edi_goes_through_routing(world, receive, settings, tmp_path):
+    settings.EDI_ROOT = tmp_path / "edi"
     structure = world[1].structure
     structure.reception_channel = ReceptionChannel.EDI
     structure.save()
+    TechnicalAccountFactory(structure=structure)
     receive(_invoice_xml(world))
     invoice = Invoice.objects.get()
-    # Its EDI delivery then makes it available (tests/invoices/test_edi_delivery.py).
-    assert [h.target for h in invoice.history.all()] == ["DEPOSEE", "EN_COURS_ACHEMINEMENT"]
+    # Delivered to its out/ (tests/invoices/test_edi_delivery.py), then available.
+    assert [h.target for h in invoice.history.all()] == [
+        "DEPOSEE",
+        "EN_COURS_ACHEMINEMENT",
+        "MISE_A_DISPOSITION",
+    ]
 
 
 def test_the_same_bytes_again_get_the_original_deposit(world, receive):

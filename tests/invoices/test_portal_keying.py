@@ -408,7 +408,10 @@ def test_a_credit_note_needs_the_original_invoice_number(submit, recipient):
 def test_a_number_already_deposited_this_year_is_refused_on_its_field(submit, recipient):
     submit(keyed(recipient))
     response = submit(keyed(recipient, payment_terms="autre"))
-    assert "déjà déposé la facture FA-2025-001" in response.context["form"].errors["number"][0]
+    assert (
+        "La facture FA-2025-001 de 2025 a déjà été déposée"
+        in response.context["form"].errors["number"][0]
+    )
 
 
 def test_an_invoice_without_lines_is_refused(submit, recipient):

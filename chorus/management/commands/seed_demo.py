@@ -1,4 +1,5 @@
-"""Builds the demo world: public recipients, suppliers, a user for every role, an API client.
+"""Builds the demo world: public recipients, suppliers, a user for every role, API clients,
+and invoices at every status on both sides.
 
 Idempotent: every object is looked up by its natural key and only written (and audited) when it
 is missing or differs, so running the command twice leaves the same world.
@@ -30,6 +31,9 @@ from chorus.models import (
     User,
 )
 from chorus.services import audit_record
+from invoices.demo import DemoInvoice, Move, demo_invoices_seed
+from invoices.enums import DepositChannel
+from invoices.enums import InvoiceStatus as S
 
 DEMO_PASSWORD = "Demo-Chorus-2026"
 ADMIN_PASSWORD = "Admin-Chorus-2026"
@@ -41,6 +45,9 @@ API_CLIENT_ID = "demo-menuiserie-durand"
 API_CLIENT_SECRET = "demo-secret-menuiserie-durand-2026"
 TECHNICAL_LOGIN = "TECH_MENUISERIE_DURAND@cpro.fr"
 TECHNICAL_PASSWORD = "Tech-Demo-Durand-2026"
+RECIPIENT_TECHNICAL_LOGIN = "TECH_MONTRESOR@cpro.fr"
+EDI_TECHNICAL_LOGIN = "TECH_LOGISTIQUE_VDL@cpro.fr"
+HOSPITAL_TECHNICAL_LOGIN = "TECH_CH_VAL_DE_BRENNE@cpro.fr"
 
 DRAC = "11004561400010"
 COMMUNE = "21370184000018"
@@ -96,6 +103,9 @@ PUBLIC_STRUCTURES = [
         "city": "Tours",
         "ej_or_service_code_required": True,
         "reception_channel": ReceptionChannel.EDI,
+        # It also invoices other public structures (meals for the commune's schools).
+        "vat_number": "FR72263700437",
+        "bank": ("FR7610071370000000100000787", "TRPUFRP1"),
         "services": [
             ("PHARMACIE", "Pharmacie à usage intérieur", False),
             ("ACHATS-LOGISTIQUE", "Direction des achats et de la logistique", False),
@@ -201,6 +211,89 @@ MEMBERS = [
     ("elodie.garnier@ddfip-indre-et-loire.example", "Élodie", "Garnier", DDFIP, Role.GESTIONNAIRE_PRINCIPAL, []),
 ]  # fmt: skip
 ADMIN_EMAIL = "admin@chorus-libre.example"
+# Who reads their notifications once a day rather than at once.
+DIGEST_READERS = {"hugo.petit@montresor-sur-indre.example"}
+
+# The software of a supplier (deposits, follow-up) and of a recipient (processing, statuses),
+# each with its OAuth client; and technical accounts for EDI exchanges.
+API_CLIENTS = {
+    "api": {
+        "structure": SME,
+        "name": "Logiciel de facturation de Menuiserie Durand (démo)",
+        "client_id": API_CLIENT_ID,
+        "client_secret": API_CLIENT_SECRET,
+        "technical_login": TECHNICAL_LOGIN,
+        "technical_password": TECHNICAL_PASSWORD,
+    },
+    "api_recipient": {
+        "structure": COMMUNE,
+        "name": "Logiciel financier de la commune de Montrésor-sur-Indre (démo)",
+        "client_id": "demo-commune-montresor",
+        "client_secret": "demo-secret-commune-montresor-2026",
+        "technical_login": RECIPIENT_TECHNICAL_LOGIN,
+        "technical_password": "Tech-Demo-Montresor-2026",
+    },
+    "edi_supplier": {
+        "structure": ETI,
+        "technical_login": EDI_TECHNICAL_LOGIN,
+        "technical_password": "Tech-Demo-Logistique-2026",
+    },
+    "edi_recipient": {
+        "structure": HOSPITAL,
+        "technical_login": HOSPITAL_TECHNICAL_LOGIN,
+        "technical_password": "Tech-Demo-Hopital-2026",
+    },
+}
+
+CLAIRE = "claire.durand@menuiserie-durand.example"
+HUGO = "hugo.petit@montresor-sur-indre.example"
+NADIA = "nadia.benali@montresor-sur-indre.example"
+SOPHIE = "sophie.lambert@drac-centre.example"
+THOMAS = "thomas.roux@drac-centre.example"
+ISABELLE = "isabelle.fontaine@ch-val-de-brenne.example"
+ELODIE = "elodie.garnier@ddfip-indre-et-loire.example"
+JOINERY = (
+    ("Fourniture et pose de fenêtres en chêne double vitrage", "4", "C62", "685.00", "20"),
+    ("Main-d'œuvre de dépose des anciennes menuiseries", "6", "HUR", "52.00", "20"),
+)
+REPAIRS = (("Réparation de portes de classe", "3", "C62", "240.00", "20"),)
+TRANSPORT = (
+    ("Transport de matériel médical sous température dirigée", "12", "C62", "145.00", "20"),
+    ("Forfait de manutention", "1", "LS", "320.00", "20"),
+)
+MEALS = (("Repas livrés aux écoles (convention de restauration)", "1450", "C62", "3.80", "10"),)
+
+# At every status, on both sides, through every deposit channel; one intra-public invoice.
+# Most come through the supplier's software: rendering a portal invoice's PDF takes a while.
+API = DepositChannel.API
+DEMO_INVOICES = [
+    DemoInvoice("FA-2026-0101", SME, COMMUNE, "TECHNIQUE", "BC-2026-0042", JOINERY, depositor=CLAIRE, days_ago=3),
+    DemoInvoice("FA-2026-0102", SME, COMMUNE, "FINANCES", "", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=12,
+                moves=(Move(HUGO, S.SUSPENDUE, "JUSTIF_ABS", "Merci de joindre le procès-verbal de réception des travaux signé."),)),
+    DemoInvoice("FA-2026-0103", SME, COMMUNE, "FINANCES", "", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=20,
+                moves=(Move(HUGO, S.SUSPENDUE, "JUSTIF_ABS", "Le bon de livraison manque."),
+                       Move(CLAIRE, S.COMPLETEE, comment="Le bon de livraison signé par M. Petit est joint à ce message."))),
+    DemoInvoice("FA-2026-0104", SME, COMMUNE, "FINANCES", "", JOINERY, channel=API, depositor=TECHNICAL_LOGIN, days_ago=15,
+                moves=(Move(HUGO, S.A_RECYCLER, "CODE_ROUTAGE_ERR", "Ces travaux relèvent des services techniques : code service TECHNIQUE."),)),
+    DemoInvoice("FA-2026-0105", SME, COMMUNE, "FINANCES", "", JOINERY, channel=API, depositor=TECHNICAL_LOGIN, days_ago=25,
+                moves=(Move(NADIA, S.REJETEE, "MONTANTTOTAL_ERR", "Le devis accepté portait sur 3 fenêtres, la facture en compte 4."),)),
+    DemoInvoice("FA-2026-0099", SME, COMMUNE, "FINANCES", "", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=40,
+                moves=(Move(HUGO, S.REJETEE, "DOUBLE_FACT", "Ces réparations ont déjà été facturées par la facture FA-2026-0087."),
+                       Move(CLAIRE, S.REJETEE))),
+    DemoInvoice("FA-2026-0106", SME, DRAC, "DRAC-ACHATS", "1300045678", JOINERY, channel=API, depositor=TECHNICAL_LOGIN, days_ago=18,
+                moves=(Move(THOMAS, S.SERVICE_FAIT, comment="Pose constatée le 12."),)),
+    DemoInvoice("FA-2026-0107", SME, DRAC, "DRAC-PATRIMOINE", "1300045679", JOINERY, channel=API, depositor=TECHNICAL_LOGIN, days_ago=28,
+                moves=(Move(SOPHIE, S.SERVICE_FAIT), Move(SOPHIE, S.MANDATEE, mandate_number="2026-M-000451"))),
+    DemoInvoice("FA-2026-0108", SME, COMMUNE, "TECHNIQUE", "BC-2026-0042", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=45,
+                moves=(Move(NADIA, S.SERVICE_FAIT), Move(NADIA, S.MANDATEE, mandate_number="M-2026-0077"),
+                       Move(RECIPIENT_TECHNICAL_LOGIN, S.MISE_EN_PAIEMENT))),
+    DemoInvoice("LVL-2026-5531", ETI, HOSPITAL, "PHARMACIE", "CHVB-2026-000123", TRANSPORT, channel=DepositChannel.EDI, depositor=EDI_TECHNICAL_LOGIN, days_ago=2),
+    DemoInvoice("LVL-2026-5540", ETI, DRAC, "DRAC-ACHATS", "1300045680", TRANSPORT, channel=API, depositor=EDI_TECHNICAL_LOGIN, days_ago=5),
+    DemoInvoice("CHVB-2026-0012", HOSPITAL, COMMUNE, "ECOLES", "", MEALS, depositor=ISABELLE, days_ago=8),
+    # The DDFiP does not report payment statuses: its supplier is told so.
+    DemoInvoice("LVL-2026-5550", ETI, DDFIP, "SFACT", "2100078901", TRANSPORT, channel=API, depositor=EDI_TECHNICAL_LOGIN, days_ago=9,
+                moves=(Move(ELODIE, S.SUSPENDUE, "JUSTIF_ABS", "Joignez les lettres de voiture des douze transports."),)),
+]  # fmt: skip
 
 
 def _upsert(model, lookup: dict, values: dict, *, password: str | None = None):
@@ -244,6 +337,7 @@ def _seed_public(spec: dict) -> Structure:
             ("ej_or_service_code_required", False),
             ("payment_status_not_reported", False),
             ("reception_channel", ReceptionChannel.PORTAIL),
+            ("vat_number", ""),
         )
     }
     structure = _upsert(
@@ -257,6 +351,8 @@ def _seed_public(spec: dict) -> Structure:
             {"structure": structure, "code": code},
             {"name": name, "ej_required": ej_required, "active": True},
         )
+    if "bank" in spec:
+        _seed_bank_account(structure, *spec["bank"])
     for number, service_code, amount in spec["ejs"]:
         service = structure.services.get(code=service_code) if service_code else None
         _upsert(
@@ -281,13 +377,16 @@ def _seed_supplier(spec: dict) -> Structure:
             },
         },
     )
-    iban, bic = spec["bank"]
+    _seed_bank_account(structure, *spec["bank"])
+    return structure
+
+
+def _seed_bank_account(structure: Structure, iban: str, bic: str) -> None:
     _upsert(
         BankAccount,
         {"structure": structure, "iban": iban},
         {"label": "Compte principal", "holder": structure.legal_name, "bic": bic, "active": True},
     )
-    return structure
 
 
 def _seed_members() -> None:
@@ -295,7 +394,12 @@ def _seed_members() -> None:
         user = _upsert(
             User,
             {"email": email},
-            {"first_name": first_name, "last_name": last_name, "is_active": True},
+            {
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_active": True,
+                "email_digest": email in DIGEST_READERS,
+            },
             password=DEMO_PASSWORD,
         )
         structure = Structure.objects.get(identifier_type="SIRET", identifier=identifier)
@@ -324,16 +428,20 @@ def _seed_members() -> None:
     )
 
 
-def _seed_api(sme: Structure) -> None:
+def _seed_api_client(client: dict) -> None:
+    """A technical account and the OAuth client of the software that uses it."""
+    structure = Structure.objects.get(identifier_type="SIRET", identifier=client["structure"])
     _upsert(
         TechnicalAccount,
-        {"login": TECHNICAL_LOGIN},
-        {"structure": sme, "active": True},
-        password=TECHNICAL_PASSWORD,
+        {"login": client["technical_login"]},
+        {"structure": structure, "active": True},
+        password=client["technical_password"],
     )
-    application = Application.objects.filter(client_id=API_CLIENT_ID).first()
+    if "client_id" not in client:
+        return
+    application = Application.objects.filter(client_id=client["client_id"]).first()
     wanted = {
-        "name": "Logiciel de facturation de Menuiserie Durand (démo)",
+        "name": client["name"],
         "client_type": Application.CLIENT_CONFIDENTIAL,
         "authorization_grant_type": Application.GRANT_CLIENT_CREDENTIALS,
         "hash_client_secret": True,
@@ -341,22 +449,22 @@ def _seed_api(sme: Structure) -> None:
     if (
         application is not None
         and all(getattr(application, name) == value for name, value in wanted.items())
-        and check_password(API_CLIENT_SECRET, application.client_secret)
+        and check_password(client["client_secret"], application.client_secret)
     ):
         return
     created = application is None
-    application = application or Application(client_id=API_CLIENT_ID)
+    application = application or Application(client_id=client["client_id"])
     for name, value in wanted.items():
         setattr(application, name, value)
     # Saved in plain text here; the model hashes it on save.
-    application.client_secret = API_CLIENT_SECRET
+    application.client_secret = client["client_secret"]
     application.save()
     audit_record(
         actor=None,
         action="application_seed_demo",
         target=application,
         channel=Channel.SYSTEME,
-        structure=sme,
+        structure=structure,
         details={"created": created},
     )
 
@@ -368,7 +476,8 @@ def demo_world_seed() -> None:
     for spec in SUPPLIERS:
         _seed_supplier(spec)
     _seed_members()
-    _seed_api(Structure.objects.get(identifier_type="SIRET", identifier=SME))
+    for client in API_CLIENTS.values():
+        _seed_api_client(client)
 
 
 def demo_world_describe() -> dict:
@@ -427,17 +536,23 @@ def demo_world_describe() -> dict:
             "services": [],
         }
     )
-    technical = TechnicalAccount.objects.select_related("structure").get(login=TECHNICAL_LOGIN)
     return {
         "structures": structures,
         "users": users,
-        "api": {
-            "client_id": API_CLIENT_ID,
-            "client_secret": API_CLIENT_SECRET,
-            "technical_login": technical.login,
-            "technical_password": TECHNICAL_PASSWORD,
-            "structure": technical.structure.identifier,
-        },
+        **{key: _client_describe(API_CLIENTS[key]) for key in ("api", "api_recipient")},
+    }
+
+
+def _client_describe(client: dict) -> dict:
+    technical = TechnicalAccount.objects.select_related("structure").get(
+        login=client["technical_login"]
+    )
+    return {
+        "client_id": client["client_id"],
+        "client_secret": client["client_secret"],
+        "technical_login": technical.login,
+        "technical_password": client["technical_password"],
+        "structure": technical.structure.identifier,
     }
 
 
@@ -453,6 +568,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         demo_world_seed()
+        demo_invoices_seed(DEMO_INVOICES)
         world = demo_world_describe()
         if options["json"]:
             self.stdout.write(json.dumps(world, ensure_ascii=False, indent=2))
@@ -465,8 +581,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user['email']:50} {user['password']:20} {user['role']} {user['structure'] or ''}"
             )
-        api = world["api"]
-        self.stdout.write(
-            f"  API : client_id={api['client_id']} client_secret={api['client_secret']} "
-            f"compte technique={api['technical_login']} / {api['technical_password']}"
-        )
+        for key, label in (("api", "API (fournisseur)"), ("api_recipient", "API (destinataire)")):
+            api = world[key]
+            self.stdout.write(
+                f"  {label} : client_id={api['client_id']} client_secret={api['client_secret']} "
+                f"compte technique={api['technical_login']} / {api['technical_password']}"
+            )

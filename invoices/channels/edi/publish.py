@@ -87,7 +87,8 @@ def flow_reports_queue(flow: Flow) -> None:
     transaction.on_commit(lambda: flow_reports_publish_task.delay(flow.pk))
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Writes a file a partner may fetch: complete or absent, never half written."""
     # The temporary file sits outside the partner's tree, on the same file system as out/.
     with tempfile.NamedTemporaryFile(dir=staging_dir(), suffix=".report", delete=False) as tmp:
         tmp.write(data)
@@ -118,7 +119,7 @@ def flow_reports_publish(flow_id: int) -> list[Path]:
     for name in names:
         base = report_base_name(flow, name)
         for suffix, data in ((".json", as_json.encode("utf-8")), (".pdf", as_pdf)):
-            _write_atomically(outbox / f"{base}{suffix}", data)
+            write_atomically(outbox / f"{base}{suffix}", data)
             written.append(outbox / f"{base}{suffix}")
     # Only the markers just published go: a re-send registered meanwhile queued its own run.
     resent = _resent_dir(flow.pk)

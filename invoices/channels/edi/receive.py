@@ -1,5 +1,6 @@
-"""What the SFTP server does with each upload: every upload becomes a flow, so every upload
-gets a report in the partner's out/.
+"""What the SFTP server does with each upload: a complete `STATUTS_*.csv` is a recipient's
+status file (invoices.channels.edi.status_files); every other upload becomes a flow. Either
+way every upload gets a report in the partner's out/.
 
 - A complete upload named .xml, .pdf, .zip, .tar.gz or .tgz is deposited with `flow_receive`
   (channel EDI, for the technical account's structure); the pipeline finds its syntax from
@@ -24,6 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from chorus.models import TechnicalAccount
 from invoices.channels.edi.publish import flow_resent_register
 from invoices.channels.edi.server import INBOX, Upload
+from invoices.channels.edi.status_files import is_status_file, status_file_receive
 from invoices.enums import DepositChannel, FlowStatus
 from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.ingestion.messages import flow_error
@@ -95,13 +97,16 @@ def flow_receive_refused(
 
 def on_upload(upload: Upload) -> None:
     """Hands one upload from the SFTP server to the platform (runs in a thread of its own)."""
+    status_file = None
     try:
         account = (
             TechnicalAccount.objects.select_related("structure").filter(pk=upload.account_id).get()
         )
         data = upload.staged_path.read_bytes()
         refusal = _refusal(upload)
-        if refusal is None:
+        if upload.outcome == "complete" and is_status_file(upload.filename):
+            status_file = status_file_receive(account=account, data=data, filename=upload.filename)
+        elif refusal is None:
             receipt = flow_receive(
                 data=data,
                 filename=upload.filename,
@@ -131,10 +136,10 @@ def on_upload(upload: Upload) -> None:
         connections.close_all()
     upload.staged_path.unlink(missing_ok=True)
     logger.info(
-        "EDI upload %r of account %s (%s, %d bytes): flow %s",
+        "EDI upload %r of account %s (%s, %d bytes): %s",
         upload.filename,
         account.login,
         upload.outcome,
         upload.size,
-        flow.number,
+        f"status file {status_file.pk}" if status_file else f"flow {flow.number}",
     )

@@ -1,13 +1,12 @@
 """Forms of the supplier portal: keying an invoice, its lines, uploading a flow, searching.
 
 They check what was typed and hand clean data over; they store nothing. What an invoice to a
-recipient must carry (service code, engagement juridique) is decided once, in
-`recipient_requirements`, for the page, the JSON endpoint the page script reads and the
-checks on submit.
+recipient must carry (service code, engagement juridique), the duplicate number and the
+credit note's reference are the platform's rules (`invoices.rules`), shared with the API and
+the deposit pipeline: the form shows them and places their problems on its fields.
 """
 
 import mimetypes
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -15,19 +14,19 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chorus import identifiers
 from chorus.enums import IdentifierType
 from chorus.forms import DsfrBaseForm
-from chorus.models import Service, Structure
+from chorus.models import Structure
 from invoices import canonical as c
+from invoices import rules
 from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
 from invoices.enums import FlowStatus, InvoiceStatus
 from invoices.ingestion.archive import FLOW_EXTENSIONS
-from invoices.models import Invoice
+from invoices.rules import EJ_MAX_LENGTH, active_recipient
 from invoices.units import unit_choices
 from invoices.validation.codelists import official_code_lists
 from invoices.validation.platform_rules import (
@@ -35,7 +34,6 @@ from invoices.validation.platform_rules import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_NAME_MAX_LENGTH,
     ATTACHMENTS_TOTAL_MAX_BYTES,
-    EJ_MAX_LENGTH,
 )
 
 NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
@@ -43,46 +41,6 @@ NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
 INVOICE_TYPES = [(c.TYPE_INVOICE, _("Facture")), (c.TYPE_CREDIT_NOTE, _("Avoir"))]
 # The platform's unit list (invoices.units), the ones a small business invoices in.
 UNITS = unit_choices()
-
-
-@dataclass(frozen=True)
-class Requirements:
-    """What an invoice to a recipient must carry, as the page shows it and submit checks it."""
-
-    recipient: Structure
-    services: list[Service]
-    show_service: bool
-    service_required: bool
-    show_engagement: bool
-    engagement_required: bool
-    either_required: bool  # an engagement juridique or a service code
-    engagement_services: frozenset[str]  # codes of services that require an EJ
-
-
-def recipient_requirements(recipient: Structure) -> Requirements:
-    services = list(recipient.services.active_on(timezone.localdate()).order_by("code"))
-    engagement_services = frozenset(s.code for s in services if s.ej_required)
-    either = recipient.ej_or_service_code_required
-    return Requirements(
-        recipient=recipient,
-        services=services,
-        show_service=bool(services) or recipient.service_code_required or either,
-        service_required=recipient.service_code_required,
-        show_engagement=(
-            recipient.ej_required
-            or either
-            or bool(engagement_services)
-            or recipient.engagements.exists()
-        ),
-        engagement_required=recipient.ej_required,
-        either_required=either,
-        engagement_services=engagement_services,
-    )
-
-
-def directory_recipient(siret: str) -> Structure | None:
-    """An active public structure of the directory, by SIRET."""
-    return Structure.objects.public().active().filter(identifier=siret.strip()).first()
 
 
 def attachment_errors(name: str, size: int) -> list[str]:
@@ -243,8 +201,8 @@ class InvoiceForm(DsfrBaseForm):
             (pk, f"{account.label} – {account.iban}") for pk, account in self.bank_accounts.items()
         ]
         siret = self._value("recipient_siret")
-        self.recipient = directory_recipient(siret) if siret else None
-        self.requirements = recipient_requirements(self.recipient) if self.recipient else None
+        self.recipient = active_recipient(siret)
+        self.requirements = rules.recipient_requirements(self.recipient) if self.recipient else None
         services = self.requirements.services if self.requirements else []
         self.fields["service_code"].choices = [("", _("Choisissez un service"))] + [
             (s.code, f"{s.code} – {s.name}") for s in services
@@ -295,58 +253,51 @@ class InvoiceForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
-        requirements = self.requirements
-        code = data.get("service_code") or ""
-        engagement = (data.get("engagement") or "").strip()
-        if requirements and "service_code" not in self.errors and "engagement" not in self.errors:
-            if requirements.either_required and not engagement and not code:
-                self.add_error(
-                    "engagement",
-                    _(
-                        "Ce destinataire exige un engagement juridique ou un code service : "
-                        "indiquez le numéro d'engagement juridique ou choisissez un service."
-                    ),
-                )
-            managed = requirements.recipient.engagements
-            if engagement and managed.exists() and not managed.filter(number=engagement).exists():
-                self.add_error(
-                    "engagement",
-                    _(
-                        "L'engagement juridique « %(number)s » est inconnu de %(name)s : "
-                        "vérifiez le numéro sur le bon de commande reçu."
-                    )
-                    % {"number": engagement, "name": requirements.recipient.legal_name},
-                )
-        if data.get("type_code") == c.TYPE_CREDIT_NOTE and not data.get("preceding_number"):
-            self.add_error(
-                "preceding_number",
-                _("Un avoir corrige une facture : indiquez le numéro de la facture d'origine."),
+        if self.recipient is not None:
+            _service, problems = rules.routing_problems(
+                recipient=self.recipient,
+                service_code=data.get("service_code"),
+                engagement=data.get("engagement"),
             )
+            self._add_problems(problems)
+        issue = data.get("issue_date")
+        self._add_problems(
+            [
+                rules.credit_note_problem(
+                    is_credit_note=data.get("type_code") == c.TYPE_CREDIT_NOTE,
+                    preceding_number=data.get("preceding_number"),
+                ),
+                issue
+                and rules.duplicate_problem(
+                    supplier=self.structure, number=data.get("number"), year=issue.year
+                ),
+            ]
+        )
         if data.get("type_code") == c.TYPE_INVOICE and not data.get("due_date"):
             self.add_error("due_date", _("Indiquez la date d'échéance du paiement de la facture."))
-        issue, due = data.get("issue_date"), data.get("due_date")
+        due = data.get("due_date")
         if issue and due and due < issue:
             self.add_error(
                 "due_date",
                 _("La date d'échéance précède la date d'émission : corrigez l'une des deux."),
             )
-        number = data.get("number")
-        if (
-            number
-            and issue
-            and Invoice.objects.filter(
-                supplier=self.structure, number=number, issue_year=issue.year
-            ).exists()
-        ):
-            self.add_error(
-                "number",
-                _(
-                    "Vous avez déjà déposé la facture %(number)s en %(year)s : donnez à cette "
-                    "facture un autre numéro."
-                )
-                % {"number": number, "year": issue.year},
-            )
         return data
+
+    # The form field of each field the shared rules (invoices.rules) speak of.
+    _FIELD_OF_RULE = {
+        rules.RECIPIENT: "recipient_siret",
+        rules.SERVICE_CODE: "service_code",
+        rules.ENGAGEMENT: "engagement",
+        rules.NUMBER: "number",
+        rules.PRECEDING_NUMBER: "preceding_number",
+    }
+
+    def _add_problems(self, problems) -> None:
+        """Each problem on its field, unless the field has an error already."""
+        for problem in problems:
+            field = problem and self._FIELD_OF_RULE[problem.field]
+            if problem and field not in self.errors:
+                self.add_error(field, problem.message())
 
     def check_lines(self, totals) -> None:
         """The rules that depend on the lines: exemption motive, the seller's VAT number."""

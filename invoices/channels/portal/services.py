@@ -3,47 +3,20 @@ keyed invoice, which the platform turns into a Factur-X and deposits like any ot
 Supporting documents are kept by `invoices.services.attachment_upload_create`, as on the API.
 """
 
-import dataclasses
-import datetime
-
 from django.core import signing
 from django.db import transaction
 
-from chorus.models import BankAccount, Service, Structure, User
-from invoices import canonical as c
-from invoices.channels.portal.computations import KeyedLine, canonical_lines
+from chorus.models import Structure, User
 from invoices.enums import DepositChannel, FlowSyntax
-from invoices.formats.detect import EN16931_ID
 from invoices.formats.facturx import embed_cii, write_facturx
 from invoices.ingestion.receive import flow_receive
-from invoices.models import AttachmentUpload, Flow, InvoiceDraft, ReceivedFile
-from invoices.parties import party_from_structure
+from invoices.keyed import KeyedInvoice, keyed_to_canonical
+from invoices.models import Flow, InvoiceDraft, ReceivedFile
 from invoices.services import received_file_store
-from invoices.totals import Exemption, invoice_amounts
 
 # The user's own PDF of a "PDF with keyed data" deposit is stored on upload and named in the
 # form by a token signed for the structure, so that no other structure can reuse it.
 _PDF_TOKEN_SALT = "invoices.portal.pdf"
-
-
-@dataclasses.dataclass(frozen=True)
-class KeyedInvoice:
-    """An invoice as the supplier keyed it, checked by the portal forms."""
-
-    recipient: Structure
-    service: Service | None
-    engagement: str
-    type_code: str
-    preceding_number: str
-    number: str
-    issue_date: datetime.date
-    due_date: datetime.date | None
-    delivery_date: datetime.date | None
-    lines: list[KeyedLine]
-    vat_exemption_reason: str
-    payment_terms: str
-    bank_account: BankAccount | None
-    attachments: list[AttachmentUpload]
 
 
 def pdf_store(*, structure: Structure, data: bytes, filename: str) -> str:
@@ -79,62 +52,8 @@ def draft_delete(*, draft: InvoiceDraft) -> None:
     draft.delete()
 
 
-def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> c.Invoice:
-    """The canonical invoice of what the supplier keyed: seller from their structure, buyer
-    from the directory, amounts from `invoices.totals`."""
-    lines = canonical_lines(keyed.lines)
-    amounts = invoice_amounts(lines, exemption=Exemption(reason=keyed.vat_exemption_reason or None))
-    payment = None
-    if keyed.bank_account is not None:
-        account = keyed.bank_account
-        payment = c.PaymentInstructions(
-            means_code="30",
-            remittance_information=keyed.number,
-            credit_transfers=[
-                c.CreditTransfer(
-                    account_id=account.iban, account_name=account.holder, provider_id=account.bic
-                )
-            ],
-        )
-    attachments = [
-        c.Attachment(
-            id=upload.name,
-            description=upload.name,
-            content=upload.received_file.read_bytes(),
-            mime_code=upload.mime_type,
-            filename=upload.name,
-        )
-        for upload in keyed.attachments
-    ]
-    return c.Invoice(
-        number=keyed.number,
-        issue_date=keyed.issue_date,
-        type_code=keyed.type_code,
-        currency="EUR",
-        seller=party_from_structure(structure),
-        buyer=party_from_structure(keyed.recipient),
-        totals=amounts.totals,
-        lines=lines,
-        vat_breakdown=amounts.vat_breakdown,
-        due_date=keyed.due_date,
-        # The law asks for the date of delivery or service when it differs from the issue
-        # date; otherwise it is the issue date.
-        delivery=c.Delivery(date=keyed.delivery_date or keyed.issue_date),
-        buyer_reference=keyed.service.code if keyed.service else None,
-        purchase_order_reference=keyed.engagement or None,
-        payment_terms=keyed.payment_terms or None,
-        preceding_invoices=[c.PrecedingInvoice(number=keyed.preceding_number)]
-        if keyed.preceding_number
-        else [],
-        payment=payment,
-        attachments=attachments,
-        specification_id=EN16931_ID,
-    )
-
-
 def portal_invoice_submit(
     *,
-    structure: Structure,
     user: User,
     keyed: KeyedInvoice,
     draft: InvoiceDraft | None = None,
@@ -142,7 +61,7 @@ def portal_invoice_submit(
 ) -> Flow:
     """Deposits a keyed invoice: a generated Factur-X, or the supplier's PDF with the keyed
     data embedded, goes through the deposit pipeline like any other flow."""
-    invoice = keyed_invoice_to_canonical(structure=structure, keyed=keyed)
+    invoice = keyed_to_canonical(keyed)
     # The PDF is rendered before the transaction: it takes a while and writes nothing.
     if pdf is None:
         data, syntax = write_facturx(invoice), FlowSyntax.FACTURX
@@ -153,7 +72,7 @@ def portal_invoice_submit(
             data=data,
             filename=f"{keyed.number}.pdf",
             channel=DepositChannel.PORTAIL,
-            structure=structure,
+            structure=keyed.supplier,
             user=user,
             syntax=syntax,
         )

@@ -28,14 +28,21 @@ from chorus.pagination import page_of
 from chorus.selectors import public_structures_search
 from invoices import canonical as c
 from invoices.channels.portal import forms, services
-from invoices.channels.portal.computations import KeyedTotals, keyed_totals, vat_label
+from invoices.channels.portal.computations import (
+    KeyedTotals,
+    canonical_lines,
+    keyed_totals,
+    vat_label,
+)
 from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax, InvoiceStatus
 from invoices.formats.facturx import money
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
+from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer
 from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
 from invoices.services import attachment_upload_create
+from invoices.totals import Exemption
 from invoices.validation.reading import MAX_FILE_BYTES
 
 PAGE_SIZE = 20
@@ -63,9 +70,8 @@ LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat")
 
 
 class PortalView(MembershipRequiredMixin, View):
-    """A page of the supplier structure the user acts under."""
-
-    public = False
+    """A page of the structure the user acts under, as the supplier of its invoices: a
+    private supplier, or a public structure invoicing another one."""
 
     def render_page(self, template_name: str, **context) -> HttpResponse:
         context.update(membership=self.membership, structure=self.structure)
@@ -300,7 +306,7 @@ class InvoiceFormView(PortalView):
             return self.render_form(state, form, formset, upload_errors, status=400)
         keyed = self.keyed_invoice(form, typed, totals, state)
         flow = services.portal_invoice_submit(
-            structure=self.structure, user=self.request.user, keyed=keyed, draft=self.draft, pdf=pdf
+            user=self.request.user, keyed=keyed, draft=self.draft, pdf=pdf
         )
         messages.success(
             self.request,
@@ -309,28 +315,33 @@ class InvoiceFormView(PortalView):
         )
         return redirect("invoices:flow_detail", pk=flow.pk)
 
-    def keyed_invoice(self, form, typed, totals, state) -> services.KeyedInvoice:
+    def keyed_invoice(self, form, typed, totals, state) -> KeyedInvoice:
         data = form.cleaned_data
-        requirements = form.requirements
-        code = data["service_code"]
-        service = next((s for s in requirements.services if s.code == code), None)
-        return services.KeyedInvoice(
+        number = data["number"]
+        account = data["bank_account"]
+        return KeyedInvoice(
+            supplier=self.structure,
             recipient=form.recipient,
-            service=service,
-            engagement=data["engagement"].strip(),
+            number=number,
+            issue_date=data["issue_date"],
             type_code=data["type_code"],
+            lines=canonical_lines([line.keyed_line() for line in typed]),
+            service_code=data["service_code"],
+            engagement=data["engagement"].strip(),
             preceding_number=data["preceding_number"]
             if data["type_code"] != c.TYPE_INVOICE
             else "",
-            number=data["number"],
-            issue_date=data["issue_date"],
             due_date=data["due_date"],
             delivery_date=data["delivery_date"],
-            lines=[line.keyed_line() for line in typed],
-            vat_exemption_reason=data["vat_exemption_reason"] if totals.has_exempt_line else "",
+            exemption=Exemption(
+                reason=(data["vat_exemption_reason"] if totals.has_exempt_line else "") or None
+            ),
+            payment=bank_transfer(account, remittance=number) if account else None,
             payment_terms=data["payment_terms"],
-            bank_account=data["bank_account"],
-            attachments=self.kept_attachments(data["attachment_ids"]),
+            attachments=tuple(
+                attachment_from_upload(upload)
+                for upload in self.kept_attachments(data["attachment_ids"])
+            ),
         )
 
 
