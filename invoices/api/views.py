@@ -392,6 +392,8 @@ class TraiterFactureRecueView(CproView):
     def post(self, request):
         data = self.validated(TraiterFactureRecueRequestSerializer)
         invoice = _to_process(self.caller, data["idFacture"])
+        # A recipient's system that processes an invoice still being routed to it has it.
+        invoices_deliver_fetched(invoices=[invoice], structure=self.caller.structure)
         motive, comment = motive_from_wire(data.get("motif") or "")
         try:
             invoice_process(

@@ -4,6 +4,7 @@ through the API with a technical account of the public structure; every refusal 
 
 import pytest
 
+from chorus.enums import ReceptionChannel
 from chorus.workflow.core import MANDATE_NUMBER, MOTIVE
 from invoices.enums import InvoiceRole, InvoiceStatus
 from invoices.workflow import INVOICE_WORKFLOW
@@ -63,6 +64,24 @@ def test_the_recipient_makes_every_move_of_the_table(recipient_cpro, invoice, mo
     change = invoice.history.last()
     assert (change.channel, change.actor_role) == ("API", InvoiceRole.DESTINATAIRE)
     assert change.technical_account.structure == invoice.recipient
+
+
+def test_a_recipient_receiving_by_api_processes_an_invoice_still_being_routed(
+    recipient_cpro, supplier, recipient_service
+):
+    recipient = recipient_service.structure
+    recipient.reception_channel = ReceptionChannel.API
+    recipient.save(update_fields=["reception_channel"])
+    invoice = received_invoice(supplier=supplier, service=recipient_service)
+    assert invoice.status == S.EN_COURS_ACHEMINEMENT
+
+    response = _traiter(recipient_cpro, invoice, S.SERVICE_FAIT)
+
+    assert response.status_code == 200, response.content
+    assert [change.target for change in invoice.history.all()][-2:] == [
+        S.MISE_A_DISPOSITION,
+        S.SERVICE_FAIT,
+    ]
 
 
 def test_free_text_is_recorded_as_autre_with_the_text_as_comment(recipient_cpro, invoice):
