@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatutEnum": "chorus.api.selectors.STATUSES",
         "StructurePriveePubliqueEnum": "chorus.api.selectors.KINDS",
+        "StatutFactureEnum": "invoices.api.serializers.INVOICE_STATUSES",
     },
 }
 OAUTH2_PROVIDER = {

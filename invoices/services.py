@@ -254,7 +254,7 @@ def invoice_recycle(
     code, engagement juridique; the number stays), and the platform routes it again.
 
     The caller has checked the new routing data with the recipient's rules
-    (`invoices.rules.routing_errors`)."""
+    (`invoices.rules.recipient_problems` and `routing_problems`)."""
     change = status_transition(
         document=invoice, target=InvoiceStatus.DEPOSEE, actor=actor, comment=comment
     )
@@ -282,7 +282,12 @@ def invoice_recycle(
     return change
 
 
-def invoice_rejection_acknowledge(*, invoice: Invoice, actor: Actor) -> InvoiceStatusChange:
+def invoice_rejection_acknowledge(
+    *, invoice: Invoice, actor: Actor, comment: str = ""
+) -> InvoiceStatusChange:
     """The supplier has read the rejection ("traiter le rejet"): recorded, it leaves the
-    to-do list; a new invoice with a new number follows."""
-    return status_transition(document=invoice, target=InvoiceStatus.REJETEE, actor=actor)
+    to-do list; a new invoice with a new number follows. `comment`: what the supplier said
+    about it (the API's motifRejet and cpltInfos)."""
+    return status_transition(
+        document=invoice, target=InvoiceStatus.REJETEE, actor=actor, comment=comment
+    )

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -327,6 +328,8 @@ def json_error(message: Message, **params: Any) -> JsonResponse:
     )
 
 
+@csrf_exempt
 def path_not_found(request, *args, **kwargs) -> JsonResponse:
-    """Any unknown path under /api/ or /cpro/ answers a JSON 404, never Django's HTML page."""
+    """Any unknown path under /api/ or /cpro/ answers a JSON 404, never Django's HTML page,
+    whatever the method: connectors send no CSRF token, so a POST must not meet a 403."""
     return json_error(PATH_NOT_FOUND, path=request.path)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from chorus.api.errors import CproError, Message
+from chorus.api.errors import REQUEST_REFUSED, CproError, Message
 
 # 10: invoices (factures).
 INVOICE_NOT_FOUND = Message(
@@ -72,6 +72,79 @@ DOWNLOAD_TOO_LARGE = Message(
     ),
 )
 
+INVOICE_NOT_FOUND_TO_PROCESS = Message(
+    "GCU_MSG_10_008",
+    400,
+    _(
+        "Aucune facture d'identifiant {invoice_id} ne vous est accessible : vérifiez "
+        "l'identifiant avec factures/v1/rechercher/recipiendaire (factures reçues) ou "
+        "factures/v1/rechercher/fournisseur (factures émises)."
+    ),
+)
+WRONG_STATUS = Message(
+    "GCU_MSG_10_009",
+    400,
+    _(
+        "{detail} Les statuts possibles depuis le statut courant sont donnés par "
+        "transverses/v1/recuperer/etats/traitement ; suivez la facture avec "
+        "factures/v1/consulter/historique."
+    ),
+)
+WRONG_ROLE = Message(
+    "GCU_MSG_10_010",
+    400,
+    _(
+        "{detail} Le destinataire traite une facture reçue (factures/v1/traiter/recue) ; le "
+        "fournisseur complète, recycle ou prend acte du rejet d'une facture émise."
+    ),
+)
+MOTIVE_REFUSED = Message(
+    "GCU_MSG_10_011",
+    400,
+    _(
+        "{detail} Donnez dans « motif » un code du catalogue des motifs qui permet cette "
+        "action (par exemple JUSTIF_ABS pour une suspension), ou un texte libre, enregistré "
+        "sous le motif AUTRE."
+    ),
+)
+MANDATE_NUMBER_MISSING = Message(
+    "GCU_MSG_10_012",
+    400,
+    _("Le passage au statut MANDATEE demande le numéro du mandat : renseignez « numeroDPMandat »."),
+)
+COMMENT_MISSING = Message(
+    "GCU_MSG_10_013",
+    400,
+    _("{detail} Renseignez « {field} » : dites ce que vous apportez ou corrigez."),
+)
+PROCESSED_CONCURRENTLY = Message(
+    "GCU_MSG_10_014",
+    400,
+    _(
+        "La facture {invoice_id} vient de changer de statut par une autre action : consultez "
+        "son statut (factures/v1/consulter/historique) avant de renvoyer la demande."
+    ),
+)
+# 20: rejections and recycling.
+ROUTING_REFUSED = Message(
+    "GCU_MSG_20_001",
+    400,
+    _(
+        "La facture ne peut pas être acheminée avec ces données : {details} Corrigez "
+        "destinataire et reference, puis renvoyez la demande de recyclage."
+    ),
+)
+ATTACHMENT_NOT_FOUND = Message(
+    "GCU_MSG_20_002",
+    400,
+    _(
+        "pieceJointeComplementaireId {ids} : aucune pièce jointe disponible de votre structure "
+        "ne porte cet identifiant. Déposez chaque fichier avec transverses/v1/ajouter/fichier et "
+        "donnez le pieceJointeId renvoyé ; une pièce déjà jointe à une facture ne peut pas "
+        "l'être une seconde fois."
+    ),
+)
+
 # 50: flows (flux) and transverse operations.
 FLOW_NOT_FOUND = Message(
     "GCU_MSG_50_001",
@@ -117,6 +190,42 @@ REQUEST_TOO_LARGE = Message(
         "cette opération : envoyez un fichier plus petit (découpez un lot en plusieurs dépôts)."
     ),
 )
+NOT_REJECTED = Message(
+    "GCU_MSG_20_003",
+    400,
+    _(
+        "La facture {number} (identifiant {invoice_id}) n'est pas rejetée (statut « {status} ») : "
+        "seul le rejet d'une facture au statut REJETEE se traite. Aucune facture de la liste "
+        "n'a été traitée."
+    ),
+)
+REJECTION_ALREADY_ACKNOWLEDGED = Message(
+    "GCU_MSG_20_004",
+    400,
+    _(
+        "Le rejet de la facture {number} (identifiant {invoice_id}) a déjà été traité : retirez-la "
+        "de la liste. Aucune facture de la liste n'a été traitée."
+    ),
+)
+
+_REFUSALS = {
+    "not_party": INVOICE_NOT_FOUND_TO_PROCESS,
+    "wrong_status": WRONG_STATUS,
+    "wrong_role": WRONG_ROLE,
+    "missing_motive": MOTIVE_REFUSED,
+    "bad_motive": MOTIVE_REFUSED,
+    "missing_comment": COMMENT_MISSING,
+    "missing_mandate_number": MANDATE_NUMBER_MISSING,
+    "concurrent": PROCESSED_CONCURRENTLY,
+}
+
+
+def transition_refusal(
+    refused, *, invoice_id: int, comment_field: str = "commentaire"
+) -> CproError:
+    """The coded 400 answering a move the invoice's workflow refused (`TransitionRefused`)."""
+    message = _REFUSALS.get(refused.code, REQUEST_REFUSED)
+    return CproError(message, detail=refused.message, invoice_id=invoice_id, field=comment_field)
 
 
 class CproFieldsError(CproError):

@@ -2,7 +2,8 @@
 
 Input serializers check shapes and types (GCU_MSG_04_002 field by field); the checks that
 have their own coded message (base64, syntax, file name and size) raise it from `validate`.
-Amounts are answered as JSON numbers, dates as AAAA-MM-JJ, date-times in ISO 8601.
+Amounts are answered as JSON numbers, dates as AAAA-MM-JJ, date-times in ISO 8601 except in
+histories, "AAAA-MM-JJ HH:MM" as the clients read them.
 """
 
 import base64
@@ -38,6 +39,8 @@ EXTENSIONS_OF_SYNTAX = {
     FlowSyntax.FACTURX: (".pdf",),
     FlowSyntax.PDF: (".pdf",),
 }
+# The invoice statuses, one enum in the schema (settings ENUM_NAME_OVERRIDES).
+INVOICE_STATUSES = InvoiceStatus.values
 # Dates are AAAA-MM-JJ; some clients send a date-time, whose date is taken.
 DATE_FORMATS = ["iso-8601", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -69,6 +72,31 @@ def optional_text(max_length: int, **kwargs) -> serializers.CharField:
 
 def date_field(**kwargs) -> serializers.DateField:
     return serializers.DateField(input_formats=DATE_FORMATS, **kwargs)
+
+
+class CriterionDateField(serializers.DateField):
+    """A search date: "" (sent by clients for "no date") is no criterion."""
+
+    def validate_empty_values(self, data):
+        if isinstance(data, str) and not data.strip():
+            return True, None
+        return super().validate_empty_values(data)
+
+
+class CriterionAmountField(serializers.DecimalField):
+    """A search amount: 0, which clients send for "no limit", is no criterion."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return value or None
+
+
+def criterion_date() -> CriterionDateField:
+    return CriterionDateField(input_formats=DATE_FORMATS, required=False, allow_null=True)
+
+
+def criterion_amount() -> CriterionAmountField:
+    return CriterionAmountField(max_digits=19, decimal_places=6, required=False, allow_null=True)
 
 
 def amount_in(**kwargs) -> serializers.DecimalField:
@@ -366,7 +394,8 @@ class FournisseurCritereSerializer(serializers.Serializer):
 
 
 class InvoiceSearchSerializer(PaginatedRequestSerializer):
-    """The criteria both searches share; empty criteria are ignored."""
+    """The criteria both searches share; empty criteria ("", 0, null, false, {}: connectors
+    send every field) are ignored."""
 
     sort_columns = {
         "identifiantFactureCPP": "pk",
@@ -384,20 +413,18 @@ class InvoiceSearchSerializer(PaginatedRequestSerializer):
     aliases = {"montantApayerMin": "montantAPayerMin", "montantApayerMax": "montantAPayerMax"}
 
     numeroFacture = optional_text(200)
-    statutCourant = TextListField(
-        child=choice(InvoiceStatus.values), required=False, allow_null=True
-    )
+    statutCourant = TextListField(child=choice(INVOICE_STATUSES), required=False, allow_null=True)
     typeFacture = choice(list(TYPE_CODES), required=False, allow_null=True, allow_blank=True)
-    periodeDateDepotDu = date_field(required=False, allow_null=True)
-    periodeDateDepotAu = date_field(required=False, allow_null=True)
-    periodeDateFactureDu = date_field(required=False, allow_null=True)
-    periodeDateFactureAu = date_field(required=False, allow_null=True)
-    montantHTMin = amount_in(required=False, allow_null=True)
-    montantHTMax = amount_in(required=False, allow_null=True)
-    montantTTCMin = amount_in(required=False, allow_null=True)
-    montantTTCMax = amount_in(required=False, allow_null=True)
-    montantAPayerMin = amount_in(required=False, allow_null=True)
-    montantAPayerMax = amount_in(required=False, allow_null=True)
+    periodeDateDepotDu = criterion_date()
+    periodeDateDepotAu = criterion_date()
+    periodeDateFactureDu = criterion_date()
+    periodeDateFactureAu = criterion_date()
+    montantHTMin = criterion_amount()
+    montantHTMax = criterion_amount()
+    montantTTCMin = criterion_amount()
+    montantTTCMax = criterion_amount()
+    montantAPayerMin = criterion_amount()
+    montantAPayerMax = criterion_amount()
     numeroBonCommande = optional_text(200)
     numeroMarche = optional_text(200)
     idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
@@ -468,6 +495,9 @@ class FactureListItemSerializer(serializers.Serializer):
     numeroFluxDepot = serializers.CharField(allow_null=True)
     modeDepot = code_out(DepositChannel.values, allow_null=True)
     taille = serializers.IntegerField(help_text=_("Taille du fichier de la facture, en octets."))
+    rejetTraite = serializers.BooleanField(
+        help_text=_("Pour une facture rejetée : le fournisseur a pris acte du rejet.")
+    )
 
 
 class RechercherFacturesResponseSerializer(PaginatedResponseSerializer):
@@ -530,16 +560,28 @@ class ReferencesOutSerializer(serializers.Serializer):
     numeroBonCommande = serializers.CharField(allow_null=True)
     numeroFactureOrigine = serializers.CharField(allow_null=True)
     tailleTotalePiecesJointes = serializers.IntegerField()
+    numeroDpMandat = serializers.CharField(
+        allow_null=True, help_text=_("Numéro du mandat, une fois la facture mandatée.")
+    )
 
 
 class LignePosteOutSerializer(serializers.Serializer):
-    lignePosteNumero = serializers.CharField()
+    lignePosteNumero = serializers.IntegerField(
+        help_text=_("Numéro de la ligne (BT-126), ou son rang quand il n'est pas numérique.")
+    )
     lignePosteReference = serializers.CharField(allow_null=True)
     lignePosteDenomination = serializers.CharField()
     lignePosteQuantite = serializers.DecimalField(
         max_digits=19, decimal_places=6, coerce_to_string=False, normalize_output=True
     )
-    lignePosteUniteCode = serializers.CharField()
+    lignePosteUniteCode = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Numéro de l'unité dans la liste de la plateforme (null hors liste)."),
+    )
+    lignePosteUniteLibelle = serializers.CharField(
+        help_text=_("Libellé de l'unité ; son code UN/ECE Rec 20 quand elle est hors liste.")
+    )
+    lignePosteUniteCodeRec20 = serializers.CharField(help_text=_("Code UN/ECE Rec 20 (BT-130)."))
     lignePosteMontantUnitaireHT = serializers.DecimalField(
         max_digits=19, decimal_places=6, coerce_to_string=False, normalize_output=True
     )
@@ -623,42 +665,62 @@ class ConsulterFactureResponseSerializer(CproResponseSerializer):
 # --- consulterHistoriqueFacture -------------------------------------------------------------
 
 
+# History date-times are read as exactly "AAAA-MM-JJ HH:MM" by the clients.
+HISTORY_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def history_datetime(**kwargs) -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        format=HISTORY_DATETIME_FORMAT,
+        help_text=_("Date et heure (fuseau de la plateforme), AAAA-MM-JJ HH:MM."),
+        **kwargs,
+    )
+
+
 class ConsulterHistoriqueRequestSerializer(PaginatedRequestSerializer):
     sort_columns = {"histoStatutId": "pk", "histoStatutDatePassage": "at"}
     default_sort = "at"
 
     idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture."))
     idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idEspace = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Accepté pour compatibilité, ignoré.")
+    )
     paramRechercheHistoStatuts = PaginationSerializer(
         required=False, allow_null=True, help_text=_("Pagination de l'historique des statuts.")
+    )
+    paramRechercheHistoActionsUtilisateurs = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text=_("Accepté pour compatibilité : les actions sont rendues en une page."),
+    )
+    paramRechercheHistoEvenementsComplementaires = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text=_("Accepté pour compatibilité : les événements sont rendus en une page."),
     )
 
 
 class HistoStatutSerializer(serializers.Serializer):
-    histoStatutId = serializers.IntegerField(source="pk")
-    histoStatutCode = serializers.CharField(source="target")
-    histoStatutDatePassage = serializers.DateTimeField(source="at")
-    histoStatutCommentaire = serializers.SerializerMethodField()
-    histoStatutUtilisateurNom = serializers.SerializerMethodField()
-    histoStatutUtilisateurPrenom = serializers.SerializerMethodField()
-    histoStatutUtilisateurEmail = serializers.SerializerMethodField()
-    histoStatutUtilisateurTelephone = serializers.SerializerMethodField()
-
-    def get_histoStatutCommentaire(self, change) -> str:
-        return " : ".join(part for part in (change.motive, change.comment) if part)
-
-    def get_histoStatutUtilisateurNom(self, change) -> str:
-        # A platform step or a technical account has a label but no person behind it.
-        return change.actor.last_name if change.actor else change.actor_label
-
-    def get_histoStatutUtilisateurPrenom(self, change) -> str:
-        return change.actor.first_name if change.actor else ""
-
-    def get_histoStatutUtilisateurEmail(self, change) -> str:
-        return change.actor.email if change.actor else ""
-
-    def get_histoStatutUtilisateurTelephone(self, change) -> str:
-        return change.actor.phone if change.actor else ""
+    histoStatutId = serializers.IntegerField()
+    histoStatutCode = code_out(InvoiceStatus.values)
+    histoStatutDatePassage = history_datetime()
+    histoStatutCommentaire = serializers.CharField(
+        help_text=_("Motif (code et libellé), commentaire et numéro de mandat, lisibles.")
+    )
+    histoStatutMotifCode = serializers.CharField(
+        allow_null=True, help_text=_("Code du motif (catalogue des motifs).")
+    )
+    histoStatutMotifLibelle = serializers.CharField(allow_null=True)
+    histoStatutNumeroMandat = serializers.CharField(allow_null=True)
+    histoStatutCodeCycleDeVie = serializers.CharField(
+        allow_null=True, help_text=_("Code du statut dans le cycle de vie de la réforme (200-213).")
+    )
+    histoStatutCanal = serializers.CharField(help_text=_("PORTAIL, API, EDI, ADMIN ou SYSTEME."))
+    histoStatutUtilisateurNom = serializers.CharField()
+    histoStatutUtilisateurPrenom = serializers.CharField()
+    histoStatutUtilisateurEmail = serializers.CharField()
+    histoStatutUtilisateurTelephone = serializers.CharField()
 
 
 class HistoriquesDesStatutsSerializer(serializers.Serializer):
@@ -669,12 +731,181 @@ class HistoriquesDesStatutsSerializer(serializers.Serializer):
     totalHistoStatut = serializers.IntegerField()
 
 
+class HistoActionSerializer(serializers.Serializer):
+    histoActionId = serializers.IntegerField()
+    histoActionCode = serializers.CharField(
+        help_text=_("L'action : DEPOT, SUSPEND, CERTIFY, MANDATE, COMPLETE, RECYCLE…")
+    )
+    histoActionDateHeure = history_datetime()
+    histoActionUtilisateurNom = serializers.CharField()
+    histoActionUtilisateurPrenom = serializers.CharField()
+    histoActionUtilisateurEmail = serializers.CharField()
+    histoActionUtilisateurTelephone = serializers.CharField()
+
+
+class HistoriquesDesActionsSerializer(serializers.Serializer):
+    histoAction = HistoActionSerializer(many=True)
+    nbResultatsParPageHistoAction = serializers.IntegerField()
+    pageCouranteHistoAction = serializers.IntegerField()
+    pagesHistoAction = serializers.IntegerField()
+    totalHistoAction = serializers.IntegerField()
+
+
+class EvenementSerializer(serializers.Serializer):
+    evenementId = serializers.IntegerField()
+    evenementDateHeure = history_datetime()
+    evenementLibelle = serializers.CharField()
+    evenementQui = serializers.CharField()
+
+
+class HistoriquesDesEvenementsSerializer(serializers.Serializer):
+    evenement = EvenementSerializer(many=True)
+    nbResultatsParPageEvenement = serializers.IntegerField()
+    pageCouranteEvenement = serializers.IntegerField()
+    pagesEvenement = serializers.IntegerField()
+    totalEvenement = serializers.IntegerField()
+
+
+class DerniereActionSerializer(serializers.Serializer):
+    derniereActionId = serializers.IntegerField()
+    derniereActionCode = serializers.CharField()
+
+
 class ConsulterHistoriqueResponseSerializer(CproResponseSerializer):
     idFacture = serializers.IntegerField()
     numeroFacture = serializers.CharField()
     statutCourantCode = code_out(InvoiceStatus.values)
     modeDepot = code_out(DepositChannel.values, allow_null=True)
+    derniereAction = DerniereActionSerializer(allow_null=True)
     historiquesDesStatuts = HistoriquesDesStatutsSerializer()
+    historiquesDesActionsUtilisateurs = HistoriquesDesActionsSerializer()
+    historiquesDesEvenementsComplementaires = HistoriquesDesEvenementsSerializer()
+
+
+# --- traiterFactureRecue --------------------------------------------------------------------
+
+
+class TraiterFactureRecueRequestSerializer(serializers.Serializer):
+    idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture reçue."))
+    nouveauStatut = choice(INVOICE_STATUSES)
+    motif = optional_text(
+        2000,
+        help_text=_(
+            "Code du catalogue des motifs (obligatoire pour SUSPENDUE, A_RECYCLER, REJETEE), ou "
+            "texte libre, enregistré sous le motif AUTRE avec le texte en commentaire."
+        ),
+    )
+    numeroDPMandat = optional_text(50, help_text=_("Numéro du mandat, obligatoire pour MANDATEE."))
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+
+
+class TraiterFactureRecueResponseSerializer(CproResponseSerializer):
+    idFacture = serializers.IntegerField()
+    numeroFacture = serializers.CharField()
+    nouveauStatut = code_out(InvoiceStatus.values)
+    dateTraitement = serializers.DateField()
+
+
+# --- recupererEtatsPossiblesPourTraitement --------------------------------------------------
+
+
+class EtatsTraitementRequestSerializer(serializers.Serializer):
+    statutCourant = choice(INVOICE_STATUSES)
+
+
+class StatutPossibleSerializer(serializers.Serializer):
+    statutPossiblePourTraitement = code_out(InvoiceStatus.values)
+
+
+class EtatsTraitementResponseSerializer(CproResponseSerializer):
+    listeStatutsPossiblesPourTraitement = StatutPossibleSerializer(many=True)
+
+
+# --- completerFacture -----------------------------------------------------------------------
+
+
+class CompleterFactureRequestSerializer(serializers.Serializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    commentaire = optional_text(
+        2000, help_text=_("Ce que vous apportez en réponse à la suspension (obligatoire).")
+    )
+    pieceJointeComplementaire = PieceJointeComplementaireSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        help_text=_("Pièces déposées par transverses/v1/ajouter/fichier."),
+    )
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CompleterFactureResponseSerializer(CproResponseSerializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    numeroFacture = serializers.CharField()
+    statutFacture = code_out(InvoiceStatus.values)
+    dateTraitement = serializers.DateField()
+
+
+# --- recyclerFacture ------------------------------------------------------------------------
+
+
+class RecyclerDestinataireSerializer(serializers.Serializer):
+    codeDestinataire = optional_text(
+        80, help_text=_("SIRET du nouveau destinataire ; vide : le destinataire reste le même.")
+    )
+    codeServiceExecutant = optional_text(
+        100, help_text=_("Code du service destinataire ; vide : aucun service.")
+    )
+
+
+class RecyclerReferenceSerializer(serializers.Serializer):
+    numeroBonCommande = optional_text(
+        200, help_text=_("Numéro d'engagement juridique ; vide : aucun. Absent : inchangé.")
+    )
+
+
+class RecyclerFactureRequestSerializer(serializers.Serializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    commentaire = optional_text(2000)
+    destinataire = RecyclerDestinataireSerializer(
+        required=False, allow_null=True, help_text=_("null : destinataire et service inchangés.")
+    )
+    reference = RecyclerReferenceSerializer(
+        required=False, allow_null=True, help_text=_("null : engagement juridique inchangé.")
+    )
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        # Some clients write "references", as in soumettre.
+        if isinstance(data, dict) and "reference" not in data and "references" in data:
+            data = {**data, "reference": data["references"]}
+        return super().to_internal_value(data)
+
+
+class RecyclerFactureResponseSerializer(CproResponseSerializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    numeroFacture = serializers.CharField()
+    statutFacture = code_out(InvoiceStatus.values)
+    dateDepot = serializers.DateField(help_text=_("Date du nouveau dépôt (le recyclage)."))
+
+
+# --- traiterFacturesRejetees ----------------------------------------------------------------
+
+
+class DemandePaiementSerializer(serializers.Serializer):
+    idDemandePaiement = serializers.IntegerField(
+        help_text=_("identifiantFactureCPP d'une facture rejetée.")
+    )
+
+
+class TraiterRejetRequestSerializer(serializers.Serializer):
+    listeDemandePaiement = DemandePaiementSerializer(many=True, allow_empty=False, max_length=500)
+    motifRejet = optional_text(2000, help_text=_("Enregistré avec la prise d'acte."))
+    cpltInfos = optional_text(2000, help_text=_("Enregistré avec la prise d'acte."))
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+
+
+class TraiterRejetResponseSerializer(CproResponseSerializer):
+    pass
 
 
 # --- telechargerGroupeFacture ---------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Stored invoices in the shapes Chorus Pro answers: a search result and a consulted invoice,
-read from the columns and the stored canonical document."""
+"""Stored invoices in the shapes Chorus Pro answers: a search result, a consulted invoice and
+its history, read from the columns, the stored canonical document and the history rows."""
 
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from invoices import canonical as c
 from invoices.api.submission import (
@@ -14,9 +15,11 @@ from invoices.api.submission import (
     TAX_POINT_CODES,
     TVA_SUR_DEBIT,
 )
-from invoices.models import Invoice
+from invoices.models import Invoice, InvoiceStatusChange
 from invoices.selectors import invoice_flow
 from invoices.totals import vat_amount
+from invoices.units import unit_of
+from rejections.models import Motive
 
 _MODE_OF_MEANS = {code: mode for mode, (code, _label) in PAYMENT_MEANS.items()}
 _REGIME_OF_TAX_POINT = {code: regime for regime, code in TAX_POINT_CODES.items()}
@@ -79,18 +82,23 @@ def list_item(invoice: Invoice) -> dict:
         "numeroFluxDepot": flow.number if flow else None,
         "modeDepot": flow.channel if flow else None,
         "taille": invoice.received_file.size,
+        "rejetTraite": invoice.rejection_acknowledged_at is not None,
     }
 
 
-def _line(line: c.Line) -> dict:
+def _line(line: c.Line, position: int) -> dict:
     rate = line.vat_rate
     vat = vat_amount(line.net_amount, rate) if rate and line.vat_category_code == "S" else None
+    unit = unit_of(line.unit_code)
     return {
-        "lignePosteNumero": line.id,
+        # Clients read the line number as an integer: a non-numeric BT-126 gives its rank.
+        "lignePosteNumero": int(line.id) if (line.id or "").isdigit() else position,
         "lignePosteReference": line.item.seller_id,
         "lignePosteDenomination": line.item.name,
         "lignePosteQuantite": line.quantity,
-        "lignePosteUniteCode": line.unit_code,
+        "lignePosteUniteCode": unit.number if unit else None,
+        "lignePosteUniteLibelle": str(unit.label) if unit else line.unit_code,
+        "lignePosteUniteCodeRec20": line.unit_code,
         "lignePosteMontantUnitaireHT": line.price.net_price,
         "lignePosteMontantRemiseHT": sum((a.amount for a in line.allowances), Decimal(0)),
         "lignePosteMontantHtApresRemise": line.net_amount,
@@ -182,8 +190,14 @@ def detail(invoice: Invoice) -> dict:
                 (p.number for p in document.preceding_invoices if p.number), None
             ),
             "tailleTotalePiecesJointes": document.attachments_size,
+            "numeroDpMandat": invoice.history.exclude(mandate_number="")
+            .order_by("-at", "-pk")
+            .values_list("mandate_number", flat=True)
+            .first(),
         },
-        "lignesDePoste": {"lignePoste": [_line(line) for line in document.lines]},
+        "lignesDePoste": {
+            "lignePoste": [_line(line, position) for position, line in enumerate(document.lines, 1)]
+        },
         "recapitulatifDeTva": {"ligneTva": [_vat_line(b) for b in document.vat_breakdown]},
         "montantTotal": {
             "montantHtTotal": totals.tax_exclusive_amount,
@@ -194,3 +208,81 @@ def detail(invoice: Invoice) -> dict:
         },
         "listeDesPiecesJointes": {"pieceJointe": [_attachment(a) for a in document.attachments]},
     }
+
+
+def _person(change: InvoiceStatusChange, prefix: str) -> dict:
+    # A platform step or a technical account has a label but no person behind it.
+    actor = change.actor
+    return {
+        f"{prefix}UtilisateurNom": actor.last_name if actor else change.actor_label,
+        f"{prefix}UtilisateurPrenom": actor.first_name if actor else "",
+        f"{prefix}UtilisateurEmail": actor.email if actor else "",
+        f"{prefix}UtilisateurTelephone": actor.phone if actor else "",
+    }
+
+
+def _status_comment(change: InvoiceStatusChange, motive: Motive | None) -> str:
+    """The motive, the comment and the mandate number in one readable text, for clients that
+    read only histoStatutCommentaire."""
+    parts = []
+    if change.motive:
+        parts.append(f"{change.motive} ({motive.label})" if motive else change.motive)
+    if change.comment:
+        parts.append(change.comment)
+    if change.mandate_number:
+        parts.append(_("mandat n° %(number)s") % {"number": change.mandate_number})
+    return " : ".join(parts)
+
+
+def history(changes: list[InvoiceStatusChange]) -> list[dict]:
+    """The rows of historiquesDesStatuts.histoStatut."""
+    motives = Motive.objects.in_bulk({change.motive for change in changes if change.motive})
+    return [
+        {
+            "histoStatutId": change.pk,
+            "histoStatutCode": change.target,
+            "histoStatutDatePassage": change.at,
+            "histoStatutCommentaire": _status_comment(change, motives.get(change.motive)),
+            "histoStatutMotifCode": change.motive or None,
+            "histoStatutMotifLibelle": (
+                str(motives[change.motive].label) if change.motive in motives else None
+            ),
+            "histoStatutNumeroMandat": change.mandate_number or None,
+            "histoStatutCodeCycleDeVie": change.lifecycle_code or None,
+            "histoStatutCanal": change.channel,
+            **_person(change, "histoStatut"),
+        }
+        for change in changes
+    ]
+
+
+def action_code(change: InvoiceStatusChange) -> str:
+    """What was done, as histoActionCode: the deposit, then the workflow's action names."""
+    return "DEPOT" if change.action == "create" else change.action.upper()
+
+
+def actions(changes: list[InvoiceStatusChange]) -> list[dict]:
+    """historiquesDesActionsUtilisateurs.histoAction: what each actor did, when."""
+    return [
+        {
+            "histoActionId": change.pk,
+            "histoActionCode": action_code(change),
+            "histoActionDateHeure": change.at,
+            **_person(change, "histoAction"),
+        }
+        for change in changes
+    ]
+
+
+def events(invoice: Invoice) -> list[dict]:
+    """historiquesDesEvenementsComplementaires.evenement: supporting documents added."""
+    return [
+        {
+            "evenementId": attachment.pk,
+            "evenementDateHeure": attachment.created_at,
+            "evenementLibelle": _("Pièce complémentaire ajoutée : %(name)s")
+            % {"name": attachment.upload.name},
+            "evenementQui": attachment.change.actor_label if attachment.change else "",
+        }
+        for attachment in invoice.added_attachments.select_related("upload", "change")
+    ]

@@ -37,6 +37,14 @@ urlpatterns = [
         name="cpro_consulter_historique",
     ),
     path(
+        f"{FACTURES}traiter/recue",
+        views.TraiterFactureRecueView.as_view(),
+        name="cpro_traiter_facture_recue",
+    ),
+    path(f"{FACTURES}completer", views.CompleterFactureView.as_view(), name="cpro_completer"),
+    path(f"{FACTURES}recycler", views.RecyclerFactureView.as_view(), name="cpro_recycler"),
+    path(f"{FACTURES}traiterRejet", views.TraiterRejetView.as_view(), name="cpro_traiter_rejet"),
+    path(
         f"{FACTURES}telecharger/groupe",
         views.TelechargerGroupeView.as_view(),
         name="cpro_telecharger_groupe",
@@ -46,6 +54,11 @@ urlpatterns = [
         f"{TRANSVERSES}consulterCRDetaille",
         views.ConsulterCRDetailleView.as_view(),
         name="cpro_consulter_cr_detaille",
+    ),
+    path(
+        f"{TRANSVERSES}recuperer/etats/traitement",
+        views.EtatsTraitementView.as_view(),
+        name="cpro_etats_traitement",
     ),
     path(
         f"{TRANSVERSES}ajouter/fichier",

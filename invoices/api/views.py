@@ -3,21 +3,30 @@
 Every read is scoped to the caller's structure (`self.caller.structure`): the invoices it
 issued (supplier operations), the invoices it received (recipient operations), the flows it
 deposited. Anything else is answered as not found.
+
+The processing operations (traiter/recue, completer, recycler, traiterRejet) move an invoice
+through the invoice services, hence its workflow, with the technical account as actor: a
+refused move is a coded 400 (`errors.transition_refusal`).
 """
 
 import base64
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from chorus.api.base import CproView, cpro_operation
 from chorus.api.envelope import cpro_success, paginate
-from invoices import selectors
+from chorus.enums import Channel
+from chorus.workflow import Actor, TransitionRefused
+from invoices import rules, selectors
 from invoices.api import errors, services, shapes
 from invoices.api.parsers import UploadJSONParser, body_limit
 from invoices.api.serializers import (
     AjouterFichierRequestSerializer,
     AjouterFichierResponseSerializer,
+    CompleterFactureRequestSerializer,
+    CompleterFactureResponseSerializer,
     ConsulterCRDetailleRequestSerializer,
     ConsulterCRDetailleResponseSerializer,
     ConsulterCRRequestSerializer,
@@ -28,22 +37,40 @@ from invoices.api.serializers import (
     ConsulterHistoriqueResponseSerializer,
     DeposerFluxRequestSerializer,
     DeposerFluxResponseSerializer,
+    EtatsTraitementRequestSerializer,
+    EtatsTraitementResponseSerializer,
     RechercherFacturesResponseSerializer,
     RechercherFournisseurRequestSerializer,
     RechercherRecipiendaireRequestSerializer,
+    RecyclerFactureRequestSerializer,
+    RecyclerFactureResponseSerializer,
     SoumettreFactureRequestSerializer,
     SoumettreFactureResponseSerializer,
     TelechargerGroupeRequestSerializer,
     TelechargerGroupeResponseSerializer,
+    TraiterFactureRecueRequestSerializer,
+    TraiterFactureRecueResponseSerializer,
+    TraiterRejetRequestSerializer,
+    TraiterRejetResponseSerializer,
 )
 from invoices.api.submission import TYPE_CODES
 from invoices.canonical import CREDIT_NOTE_TYPE_CODES
-from invoices.enums import DepositChannel
+from invoices.enums import DepositChannel, InvoiceRole, InvoiceStatus
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import finding_sentence
 from invoices.ingestion.report_pdf import flow_report_pdf
-from invoices.services import attachment_upload_create, invoices_deliver_fetched
+from invoices.models import AttachmentUpload, Invoice
+from invoices.services import (
+    attachment_upload_create,
+    invoice_complete,
+    invoice_process,
+    invoice_recycle,
+    invoice_rejection_acknowledge,
+    invoices_deliver_fetched,
+)
 from invoices.validation.platform_rules import ATTACHMENT_MAX_BYTES
+from invoices.workflow import INVOICE_WORKFLOW
+from rejections.catalogue import motive_from_wire
 
 FACTURES = "Factures"
 TRANSVERSES = "Transverses"
@@ -265,14 +292,29 @@ def _consulted(invoices, invoice_id: int):
     return cpro_success(ConsulterFactureResponseSerializer, facture=shapes.detail(invoice))
 
 
+def _one_page(items: list, prefix: str) -> dict:
+    """A sub-list answered whole, with the page counters clients read."""
+    return {
+        f"nbResultatsParPage{prefix}": max(len(items), 1),
+        f"pageCourante{prefix}": 1,
+        f"pages{prefix}": 1,
+        f"total{prefix}": len(items),
+    }
+
+
 class ConsulterHistoriqueView(CproView):
     @cpro_operation(
         operation_id="consulterHistoriqueFacture",
-        summary="Consulter l'historique des statuts d'une facture",
+        summary="Consulter l'historique d'une facture",
         tag=FACTURES,
         request=ConsulterHistoriqueRequestSerializer,
         response=ConsulterHistoriqueResponseSerializer,
-        description="Une facture émise ou reçue par votre structure : ses statuts successifs.",
+        description=(
+            "Une facture émise ou reçue par votre structure : chaque statut avec son auteur, "
+            "sa date (AAAA-MM-JJ HH:MM), son motif, son commentaire et le numéro de mandat ; "
+            "les actions de chacun ; les pièces complémentaires ajoutées. L'historique des "
+            "statuts est paginé par paramRechercheHistoStatuts."
+        ),
         not_found=INVOICE_NOT_FOUND_DOC,
     )
     def post(self, request):
@@ -280,22 +322,297 @@ class ConsulterHistoriqueView(CproView):
         invoice = selectors.invoice_visible(self.caller.structure, data["idFacture"])
         if invoice is None:
             raise errors.CproError(errors.INVOICE_NOT_FOUND, invoice_id=data["idFacture"])
+        all_changes = list(invoice.history.select_related("actor"))
         changes, page = paginate(invoice.history.select_related("actor"), data["page"])
         flow = selectors.invoice_flow(invoice)
+        actions = shapes.actions(all_changes)
+        events = shapes.events(invoice)
+        last = all_changes[-1] if all_changes else None
         return cpro_success(
             ConsulterHistoriqueResponseSerializer,
             idFacture=invoice.pk,
             numeroFacture=invoice.number,
             statutCourantCode=invoice.status,
             modeDepot=flow.channel if flow else None,
+            derniereAction=(
+                {"derniereActionId": last.pk, "derniereActionCode": shapes.action_code(last)}
+                if last
+                else None
+            ),
             historiquesDesStatuts={
-                "histoStatut": changes,
+                "histoStatut": shapes.history(changes),
                 "nbResultatsParPageHistoStatut": page["nbResultatsParPage"],
                 "pageCouranteHistoStatut": page["pageCourante"],
                 "pagesHistoStatut": page["pages"],
                 "totalHistoStatut": page["total"],
             },
+            historiquesDesActionsUtilisateurs={
+                "histoAction": actions,
+                **_one_page(actions, "HistoAction"),
+            },
+            historiquesDesEvenementsComplementaires={
+                "evenement": events,
+                **_one_page(events, "Evenement"),
+            },
         )
+
+
+def _to_process(caller, invoice_id: int) -> Invoice:
+    """An invoice the caller's structure issued or received (else a coded 400: clients read
+    the body of a 400 only)."""
+    invoice = selectors.invoice_visible(caller.structure, invoice_id)
+    if invoice is None:
+        raise errors.CproError(errors.INVOICE_NOT_FOUND_TO_PROCESS, invoice_id=invoice_id)
+    return invoice
+
+
+def _actor(caller) -> Actor:
+    """A technical account acts for its whole structure: as recipient on the invoices it
+    received, as supplier on those it issued."""
+    return Actor.account(caller.technical_account, channel=Channel.API)
+
+
+class TraiterFactureRecueView(CproView):
+    @cpro_operation(
+        operation_id="traiterFactureRecue",
+        summary="Traiter une facture reçue",
+        tag=FACTURES,
+        request=TraiterFactureRecueRequestSerializer,
+        response=TraiterFactureRecueResponseSerializer,
+        description=(
+            "Le destinataire fait passer une facture reçue au nouveauStatut : SUSPENDUE, "
+            "A_RECYCLER ou REJETEE (motif obligatoire : un code du catalogue des motifs, ou un "
+            "texte libre enregistré sous le motif AUTRE), SERVICE_FAIT, MANDATEE (numeroDPMandat "
+            "obligatoire), puis MISE_A_DISPOSITION_COMPTABLE, COMPTABILISEE, MISE_EN_PAIEMENT "
+            "(étapes facultatives, jamais en arrière). Les statuts possibles depuis un statut "
+            "sont donnés par transverses/v1/recuperer/etats/traitement. Un refus (statut, rôle, "
+            "motif, numéro de mandat, facture d'une autre structure) répond 400 avec son code."
+        ),
+    )
+    def post(self, request):
+        data = self.validated(TraiterFactureRecueRequestSerializer)
+        invoice = _to_process(self.caller, data["idFacture"])
+        # A recipient's system that processes an invoice still being routed to it has it.
+        invoices_deliver_fetched(invoices=[invoice], structure=self.caller.structure)
+        motive, comment = motive_from_wire(data.get("motif") or "")
+        try:
+            invoice_process(
+                invoice=invoice,
+                actor=_actor(self.caller),
+                target=data["nouveauStatut"],
+                motive=motive,
+                comment=comment,
+                mandate_number=(data.get("numeroDPMandat") or "").strip(),
+            )
+        except TransitionRefused as refused:
+            raise errors.transition_refusal(
+                refused, invoice_id=invoice.pk, comment_field="motif"
+            ) from None
+        return cpro_success(
+            TraiterFactureRecueResponseSerializer,
+            idFacture=invoice.pk,
+            numeroFacture=invoice.number,
+            nouveauStatut=invoice.status,
+            dateTraitement=timezone.localdate(invoice.status_at),
+        )
+
+
+def _recipient_targets(status: str) -> list[str]:
+    """The statuses a recipient may set from `status`, in the order of the invoice table."""
+    targets = [
+        t.target
+        for t in INVOICE_WORKFLOW.transitions
+        if t.source == status and InvoiceRole.DESTINATAIRE in t.roles
+    ]
+    return list(dict.fromkeys(targets))
+
+
+class EtatsTraitementView(CproView):
+    @cpro_operation(
+        operation_id="recupererEtatsPossiblesPourTraitement",
+        summary="Statuts possibles pour traiter une facture reçue",
+        tag=TRANSVERSES,
+        request=EtatsTraitementRequestSerializer,
+        response=EtatsTraitementResponseSerializer,
+        description=(
+            "Les statuts qu'un destinataire peut donner, par factures/v1/traiter/recue, à une "
+            "facture au statutCourant indiqué (liste vide : aucun traitement possible)."
+        ),
+    )
+    def post(self, request):
+        data = self.validated(EtatsTraitementRequestSerializer)
+        return cpro_success(
+            EtatsTraitementResponseSerializer,
+            listeStatutsPossiblesPourTraitement=[
+                {"statutPossiblePourTraitement": target}
+                for target in _recipient_targets(data["statutCourant"])
+            ],
+        )
+
+
+class CompleterFactureView(CproView):
+    @cpro_operation(
+        operation_id="completerFacture",
+        summary="Compléter une facture suspendue",
+        tag=FACTURES,
+        request=CompleterFactureRequestSerializer,
+        response=CompleterFactureResponseSerializer,
+        description=(
+            "Le fournisseur répond à une suspension par un commentaire (obligatoire) et des "
+            "pièces complémentaires déposées au préalable par transverses/v1/ajouter/fichier "
+            "(pieceJointeComplementaireId = pieceJointeId). La facture passe au statut "
+            "COMPLETEE et revient au destinataire."
+        ),
+    )
+    def post(self, request):
+        data = self.validated(CompleterFactureRequestSerializer)
+        invoice = _to_process(self.caller, data["identifiantFactureCPP"])
+        attachments = _uploads(self.caller, data.get("pieceJointeComplementaire") or [])
+        try:
+            invoice_complete(
+                invoice=invoice,
+                actor=_actor(self.caller),
+                comment=(data.get("commentaire") or "").strip(),
+                attachments=attachments,
+            )
+        except TransitionRefused as refused:
+            raise errors.transition_refusal(refused, invoice_id=invoice.pk) from None
+        return cpro_success(
+            CompleterFactureResponseSerializer,
+            identifiantFactureCPP=invoice.pk,
+            numeroFacture=invoice.number,
+            statutFacture=invoice.status,
+            dateTraitement=timezone.localdate(invoice.status_at),
+        )
+
+
+def _uploads(caller, entries: list[dict]) -> list[AttachmentUpload]:
+    """The caller's structure's uploads named, not yet joined to an invoice (else a coded 400
+    naming the ids missing)."""
+    wanted = list(dict.fromkeys(entry["pieceJointeComplementaireId"] for entry in entries))
+    found = AttachmentUpload.objects.filter(
+        structure=caller.structure, pk__in=wanted, invoice_attachment__isnull=True
+    ).in_bulk()
+    missing = [str(upload_id) for upload_id in wanted if upload_id not in found]
+    if missing:
+        raise errors.CproError(errors.ATTACHMENT_NOT_FOUND, ids=", ".join(missing))
+    return [found[upload_id] for upload_id in wanted]
+
+
+class RecyclerFactureView(CproView):
+    @cpro_operation(
+        operation_id="recyclerFacture",
+        summary="Recycler une facture",
+        tag=FACTURES,
+        request=RecyclerFactureRequestSerializer,
+        response=RecyclerFactureResponseSerializer,
+        description=(
+            "Le fournisseur corrige les données d'acheminement d'une facture au statut "
+            "A_RECYCLER : destinataire (codeDestinataire, SIRET), service (codeServiceExecutant) "
+            "et engagement juridique (reference.numeroBonCommande) ; un bloc null ou un champ "
+            "absent reste inchangé. Le numéro de facture ne change pas. Les données sont "
+            "contrôlées comme à un dépôt (GCU_MSG_20_001), puis la facture est déposée et "
+            "acheminée à nouveau."
+        ),
+    )
+    def post(self, request):
+        data = self.validated(RecyclerFactureRequestSerializer)
+        invoice = _to_process(self.caller, data["identifiantFactureCPP"])
+        destination = data.get("destinataire") or {}
+        reference = data.get("reference") or {}
+        identifier = (destination.get("codeDestinataire") or "").strip() or (
+            invoice.buyer_identifier
+        )
+        service_code = destination.get("codeServiceExecutant", invoice.buyer_reference) or ""
+        order_reference = reference.get("numeroBonCommande", invoice.order_reference) or ""
+        recipient, problems = rules.recipient_problems(identifier)
+        service = None
+        if not problems:
+            service, problems = rules.routing_problems(
+                recipient=recipient, service_code=service_code, engagement=order_reference
+            )
+        if problems:
+            erreurs = []
+            for problem in problems:
+                field = _ROUTING_FIELDS[problem.field]
+                erreurs.append({"champ": field, "message": problem.message(f" ({field})")})
+            raise errors.CproFieldsError(
+                errors.ROUTING_REFUSED,
+                details=" ".join(error["message"] for error in erreurs),
+                erreurs=erreurs,
+            )
+        try:
+            invoice_recycle(
+                invoice=invoice,
+                actor=_actor(self.caller),
+                recipient=recipient,
+                service=service,
+                order_reference=order_reference.strip(),
+                comment=(data.get("commentaire") or "").strip(),
+            )
+        except TransitionRefused as refused:
+            raise errors.transition_refusal(refused, invoice_id=invoice.pk) from None
+        return cpro_success(
+            RecyclerFactureResponseSerializer,
+            identifiantFactureCPP=invoice.pk,
+            numeroFacture=invoice.number,
+            statutFacture=invoice.status,
+            dateDepot=timezone.localdate(),
+        )
+
+
+_ROUTING_FIELDS = {
+    rules.RECIPIENT: "destinataire.codeDestinataire",
+    rules.SERVICE_CODE: "destinataire.codeServiceExecutant",
+    rules.ENGAGEMENT: "reference.numeroBonCommande",
+}
+
+
+class TraiterRejetView(CproView):
+    @cpro_operation(
+        operation_id="traiterFacturesRejetees",
+        summary="Prendre acte du rejet de factures",
+        tag=FACTURES,
+        request=TraiterRejetRequestSerializer,
+        response=TraiterRejetResponseSerializer,
+        description=(
+            "Le fournisseur indique qu'il a traité le rejet des factures listées (statut "
+            "REJETEE) : la prise d'acte est enregistrée dans leur historique, avec motifRejet "
+            "et cpltInfos, et rejetTraite vaut true dans les recherches. Tout ou rien : si une "
+            "facture ne peut pas l'être, aucune ne l'est et la réponse nomme laquelle."
+        ),
+    )
+    def post(self, request):
+        data = self.validated(TraiterRejetRequestSerializer)
+        wanted = list(dict.fromkeys(e["idDemandePaiement"] for e in data["listeDemandePaiement"]))
+        comment = " : ".join(
+            text.strip() for text in (data.get("motifRejet"), data.get("cpltInfos")) if text
+        )
+        actor = _actor(self.caller)
+        invoices = [_to_process(self.caller, invoice_id) for invoice_id in wanted]
+        with transaction.atomic():
+            for invoice in invoices:
+                try:
+                    invoice_rejection_acknowledge(invoice=invoice, actor=actor, comment=comment)
+                except TransitionRefused as refused:
+                    raise _rejection_refusal(refused, invoice, self.caller) from None
+        return cpro_success(TraiterRejetResponseSerializer)
+
+
+def _rejection_refusal(refused: TransitionRefused, invoice: Invoice, caller) -> errors.CproError:
+    """The supplier's own invoice that is not rejected, or whose rejection it has already
+    acknowledged, gets a message of its own: the table's would speak of moving to REJETEE."""
+    if (
+        refused.code in ("wrong_status", "wrong_role")
+        and invoice.supplier_id == caller.structure.pk
+    ):
+        params = {"number": invoice.number, "invoice_id": invoice.pk}
+        if invoice.status == InvoiceStatus.REJETEE:
+            return errors.CproError(errors.REJECTION_ALREADY_ACKNOWLEDGED, **params)
+        return errors.CproError(
+            errors.NOT_REJECTED, status=InvoiceStatus(invoice.status).label, **params
+        )
+    return errors.transition_refusal(refused, invoice_id=invoice.pk)
 
 
 class TelechargerGroupeView(CproView):

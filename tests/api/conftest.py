@@ -7,7 +7,12 @@ import pytest
 from django.core.cache import cache
 from oauth2_provider.models import Application
 
-from tests.chorus.factories import DEFAULT_PASSWORD, StructureFactory, TechnicalAccountFactory
+from tests.chorus.factories import (
+    DEFAULT_PASSWORD,
+    ServiceFactory,
+    StructureFactory,
+    TechnicalAccountFactory,
+)
 
 CLIENT_SECRET = "secret-du-logiciel-fournisseur"
 
@@ -90,3 +95,22 @@ class CproClient:
 @pytest.fixture
 def cpro(client, access_token, technical_account) -> CproClient:
     return CproClient(client, access_token, cpro_account(technical_account.login))
+
+
+@pytest.fixture
+def recipient_service():
+    """A service of a public structure that receives on the portal."""
+    return ServiceFactory()
+
+
+@pytest.fixture
+def recipient_cpro(client, access_token, recipient_service) -> CproClient:
+    """A connector of the recipient's systems: a technical account of the public structure."""
+    account = TechnicalAccountFactory(structure=recipient_service.structure)
+    return CproClient(client, access_token, cpro_account(account.login))
+
+
+@pytest.fixture
+def stranger_cpro(client, access_token) -> CproClient:
+    """A technical account of a structure that is party to nothing here."""
+    return CproClient(client, access_token, cpro_account(TechnicalAccountFactory().login))

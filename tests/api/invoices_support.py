@@ -1,9 +1,18 @@
-"""Helpers of the invoice and transverse API tests: invoices to deposit, keyed submissions."""
+"""Helpers of the invoice and transverse API tests: invoices to deposit, keyed submissions,
+invoices received and moved along the invoice table."""
 
 import base64
+from collections import deque
 
+from chorus.workflow import SYSTEM, Actor, status_transition
+from chorus.workflow.core import COMMENT, MANDATE_NUMBER, MOTIVE
+from invoices.enums import InvoiceRole
 from invoices.formats import write_cii
-from tests.invoices.factories import french_invoice, french_vat_number
+from invoices.services import invoice_route
+from invoices.workflow import INVOICE_WORKFLOW
+from rejections.catalogue import motives_for
+from tests.chorus.factories import TechnicalAccountFactory
+from tests.invoices.factories import french_invoice, french_vat_number, stored_invoice
 
 SOUMETTRE = "/cpro/factures/v1/soumettre"
 DEPOSER = "/cpro/factures/v1/deposer/flux"
@@ -101,3 +110,55 @@ def soumettre_payload(service, *, number="FA-API-0001", **changes) -> dict:
     }
     payload.update(changes)
     return payload
+
+
+def received_invoice(*, supplier, service, number="FA-2025-00042", **changes):
+    """An invoice from `supplier` made available to `service`'s structure (a portal recipient)."""
+    document = french_invoice(
+        number=number,
+        seller_siret=supplier.identifier,
+        buyer_siret=service.structure.identifier,
+        service_code=service.code,
+        **changes,
+    )
+    invoice = stored_invoice(supplier=supplier, service=service, document=document)
+    invoice_route(invoice=invoice)
+    return invoice
+
+
+def walk_to(invoice, target: str):
+    """Moves an invoice along the shortest path of the invoice table to `target`, each step
+    made through the workflow by a technical account of the side whose move it is."""
+    path = _path(invoice.status, target)
+    accounts = {
+        InvoiceRole.DESTINATAIRE: TechnicalAccountFactory(structure=invoice.recipient),
+        InvoiceRole.FOURNISSEUR: TechnicalAccountFactory(structure=invoice.supplier),
+    }
+    for step in path:
+        role = next(iter(step.roles))
+        details = {"mandate_number": "MDT-2025-001"} if MANDATE_NUMBER in step.requires else {}
+        status_transition(
+            document=invoice,
+            target=step.target,
+            actor=Actor.account(accounts[role]),
+            motive=motives_for(step.action)[0].code if MOTIVE in step.requires else "",
+            comment="Pièce demandée jointe" if COMMENT in step.requires else "",
+            **details,
+        )
+    invoice.refresh_from_db()
+    return invoice
+
+
+def _path(source: str, target: str) -> list:
+    moves = [
+        t for t in INVOICE_WORKFLOW.transitions if SYSTEM not in t.roles and t.source != t.target
+    ]
+    paths = {source: []}
+    queue = deque([source])
+    while queue:
+        status = queue.popleft()
+        for move in moves:
+            if move.source == status and move.target not in paths:
+                paths[move.target] = [*paths[status], move]
+                queue.append(move.target)
+    return paths[target]

@@ -27,6 +27,7 @@ from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
 from invoices.enums import FlowStatus, InvoiceStatus
 from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.rules import EJ_MAX_LENGTH, active_recipient
+from invoices.units import unit_choices
 from invoices.validation.codelists import official_code_lists
 from invoices.validation.platform_rules import (
     ALLOWED_ATTACHMENT_EXTENSIONS,
@@ -38,23 +39,8 @@ from invoices.validation.platform_rules import (
 NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
 
 INVOICE_TYPES = [(c.TYPE_INVOICE, _("Facture")), (c.TYPE_CREDIT_NOTE, _("Avoir"))]
-# Common units (UN/ECE Recommendation 20), the ones a small business invoices in.
-UNITS = [
-    ("C62", _("unité")),
-    ("H87", _("pièce")),
-    ("HUR", _("heure")),
-    ("DAY", _("jour")),
-    ("MON", _("mois")),
-    ("ANN", _("an")),
-    ("KGM", _("kilogramme")),
-    ("TNE", _("tonne")),
-    ("LTR", _("litre")),
-    ("MTR", _("mètre")),
-    ("MTK", _("mètre carré")),
-    ("MTQ", _("mètre cube")),
-    ("KMT", _("kilomètre")),
-    ("LS", _("forfait")),
-]
+# The platform's unit list (invoices.units), the ones a small business invoices in.
+UNITS = unit_choices()
 
 
 def attachment_errors(name: str, size: int) -> list[str]:
