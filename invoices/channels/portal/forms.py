@@ -25,6 +25,7 @@ from chorus.forms import DsfrBaseForm
 from chorus.models import Service, Structure
 from invoices import canonical as c
 from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
+from invoices.codes import UNITS
 from invoices.enums import FlowStatus, InvoiceStatus
 from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.models import Invoice
@@ -40,23 +41,6 @@ from invoices.validation.platform_rules import (
 NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
 
 INVOICE_TYPES = [(c.TYPE_INVOICE, _("Facture")), (c.TYPE_CREDIT_NOTE, _("Avoir"))]
-# Common units (UN/ECE Recommendation 20), the ones a small business invoices in.
-UNITS = [
-    ("C62", _("unité")),
-    ("H87", _("pièce")),
-    ("HUR", _("heure")),
-    ("DAY", _("jour")),
-    ("MON", _("mois")),
-    ("ANN", _("an")),
-    ("KGM", _("kilogramme")),
-    ("TNE", _("tonne")),
-    ("LTR", _("litre")),
-    ("MTR", _("mètre")),
-    ("MTK", _("mètre carré")),
-    ("MTQ", _("mètre cube")),
-    ("KMT", _("kilomètre")),
-    ("LS", _("forfait")),
-]
 
 
 @dataclass(frozen=True)
@@ -401,7 +385,7 @@ class LineForm(DsfrBaseForm):
             "invalid": _("Indiquez la quantité en chiffres, par exemple 3 ou 2,5."),
         },
     )
-    unit = forms.ChoiceField(label=_("Unité"), choices=UNITS, initial="C62")
+    unit = forms.ChoiceField(label=_("Unité"), choices=list(UNITS.items()), initial="C62")
     unit_price = forms.DecimalField(
         label=_("Prix unitaire HT (€)"),
         max_digits=19,

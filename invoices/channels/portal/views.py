@@ -27,6 +27,7 @@ from chorus.access import MembershipRequiredMixin
 from chorus.pagination import page_of
 from chorus.selectors import public_structures_search
 from invoices import canonical as c
+from invoices import codes
 from invoices.channels.portal import forms, services
 from invoices.channels.portal.computations import KeyedTotals, keyed_totals, vat_label
 from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax, InvoiceStatus
@@ -303,11 +304,9 @@ class InvoiceFormView(PortalView):
             structure=self.structure, user=self.request.user, keyed=keyed, draft=self.draft, pdf=pdf
         )
         messages.success(
-            self.request,
-            _("La facture %(number)s est déposée (flux %(flow)s).")
-            % {"number": keyed.number, "flow": flow.number},
+            self.request, _("La facture %(number)s est déposée.") % {"number": keyed.number}
         )
-        return redirect("invoices:flow_detail", pk=flow.pk)
+        return redirect("invoices:keyed_invoice", pk=flow.pk)
 
     def keyed_invoice(self, form, typed, totals, state) -> services.KeyedInvoice:
         data = form.cleaned_data
@@ -546,6 +545,18 @@ class FlowListView(PortalView):
         )
 
 
+class KeyedInvoiceView(FlowMixin, PortalView):
+    """Where keying an invoice leads: the invoice's own page once the pipeline has made it;
+    until then (a worker has yet to process it), the deposit's page, which follows it."""
+
+    def get(self, request, pk):
+        flow = self.get_flow(pk)
+        item = flow.items.filter(invoice__isnull=False).first()
+        if item is not None:
+            return redirect("invoices:invoice_detail", pk=item.invoice_id)
+        return redirect("invoices:flow_detail", pk=flow.pk)
+
+
 class FlowDetailView(FlowMixin, PortalView):
     def get(self, request, pk):
         flow = self.get_flow(pk)
@@ -635,9 +646,7 @@ class InvoiceDetailView(InvoiceMixin, PortalView):
                     "line": line,
                     "price": money(line.price.net_price, currency),
                     "amount": money(line.net_amount, currency),
-                    "vat": f"{line.vat_rate.normalize():f} %".replace(".", ",")
-                    if line.vat_category_code == "S" and line.vat_rate is not None
-                    else line.vat_category_code,
+                    "vat": codes.vat_label(line.vat_category_code, line.vat_rate),
                 }
                 for line in document.lines
             ],
