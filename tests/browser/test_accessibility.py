@@ -1,0 +1,65 @@
+"""Every page each demo role can reach by following links, the admin's included, passes
+axe-core's WCAG 2 A and AA rules (tests/browser/crawl.py)."""
+
+import pytest
+
+from chorus.management.commands.seed_demo import ADMIN_EMAIL, SME, demo_world_seed
+from chorus.models import Structure, User
+from tests.browser.crawl import crawl
+from tests.chorus.factories import DEFAULT_PASSWORD
+from tests.invoices.factories import stored_invoice
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# One person per role of the demo world (README, "Demo accounts"), and a visitor.
+ROLES = {
+    "visitor": None,
+    "supplier_principal": "claire.durand@menuiserie-durand.example",
+    "supplier_user": "lea.moreau@menuiserie-durand.example",
+    "agent_principal": "nadia.benali@montresor-sur-indre.example",
+    "agent_user": "hugo.petit@montresor-sur-indre.example",
+}
+
+
+@pytest.fixture
+def demo_world():
+    """The demo world, its passwords hashed again with the tests' fast hasher, and an invoice
+    from the SME to the commune so that the invoice pages are crawled too."""
+    demo_world_seed()
+    for user in User.objects.all():
+        user.set_password(DEFAULT_PASSWORD)
+        user.save(update_fields=["password"])
+    commune = Structure.objects.get(identifier="21370184000018")
+    stored_invoice(
+        supplier=Structure.objects.get(identifier=SME),
+        service=commune.services.get(code="FINANCES"),
+    )
+
+
+def _sign_in(page, email: str, *, admin: bool = False) -> None:
+    page.goto("/admin/login/" if admin else "/compte/connexion/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
+
+
+def _report(violations: dict[str, list[str]]) -> str:
+    return "\n".join(f"{url}\n  " + "\n  ".join(lines) for url, lines in violations.items())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_a_role_passes_axe_core(page, live_server, demo_world, role):
+    if ROLES[role]:
+        _sign_in(page, ROLES[role])
+    violations, visited = crawl(page, ["/"], live_server.url)
+    assert len(visited) > 3, visited
+    assert not violations, _report(violations)
+
+
+def test_every_admin_page_passes_axe_core(page, live_server, demo_world):
+    _sign_in(page, ADMIN_EMAIL, admin=True)
+    violations, visited = crawl(page, ["/admin/"], live_server.url)
+    assert any("/admin/password_change/" in url for url in visited)
+    assert len(visited) > 30, visited
+    assert not violations, _report(violations)
