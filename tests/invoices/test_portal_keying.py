@@ -580,3 +580,43 @@ def test_pdf_mode_requires_a_pdf(submit, recipient):
     response = submit(keyed(recipient, mode="pdf", pdf=_file("casse.pdf", content=b"%PDF-1.7 x")))
     assert "casse.pdf » est illisible" in response.content.decode()
     assert not Flow.objects.exists()
+
+
+# First invoice: the error summary, the optional due date, the blank line -------------------
+
+
+def test_the_error_summary_lists_every_error_with_a_link_to_its_field(submit, recipient):
+    data = keyed(recipient, number="", lines=[("Pose", "trois", "450", "20")])
+    response = submit(data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html[html.index('id="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_number">Numéro de facture : Indiquez le numéro de la facture.</a>' in (
+        summary.replace("&#x27;", "'")
+    )
+    assert 'href="#id_lines-0-quantity">Ligne 1, Quantité : Indiquez la quantité en chiffres' in (
+        summary
+    )
+
+
+def test_the_due_date_is_optional_and_the_invoice_then_states_the_legal_payment_period(
+    submit, recipient
+):
+    response = submit(keyed(recipient, due_date="", payment_terms=""))
+    assert response.status_code == 302, response.context["form"].errors
+    document = Invoice.objects.get().canonical
+    assert document.due_date is None
+    assert "R. 2192-10" in document.payment_terms
+
+
+def test_a_blank_line_left_as_it_came_is_ignored_without_errors(submit, recipient):
+    data = keyed(recipient, lines=[("", "", "", "20")])
+    data["lines-0-unit"] = "C62"
+    response = submit(data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "La facture n&#x27;a aucune ligne" in html
+    assert 'id="id_lines-0-unit_error"' not in html
+    assert 'id="id_lines-0-vat_error"' not in html
+    assert 'id="id_lines-0-description_error"' not in html

@@ -21,6 +21,12 @@ from invoices.parties import party_from_structure
 from invoices.services import received_file_store
 from invoices.totals import Exemption, invoice_amounts
 
+# The invoice is in French, whoever keyed it.
+LEGAL_PAYMENT_TERMS = (
+    "Paiement dans le délai légal de la commande publique (article R. 2192-10 du code de la "
+    "commande publique)."
+)
+
 # The user's own PDF of a "PDF with keyed data" deposit is stored on upload and named in the
 # form by a token signed for the structure, so that no other structure can reuse it.
 _PDF_TOKEN_SALT = "invoices.portal.pdf"
@@ -122,7 +128,9 @@ def keyed_invoice_to_canonical(*, structure: Structure, keyed: KeyedInvoice) -> 
         delivery=c.Delivery(date=keyed.delivery_date or keyed.issue_date),
         buyer_reference=keyed.service.code if keyed.service else None,
         purchase_order_reference=keyed.engagement or None,
-        payment_terms=keyed.payment_terms or None,
+        # Without a due date an invoice states its payment terms (EN 16931 BR-CO-25): the
+        # legal period of public procurement applies.
+        payment_terms=keyed.payment_terms or (None if keyed.due_date else LEGAL_PAYMENT_TERMS),
         preceding_invoices=[c.PrecedingInvoice(number=keyed.preceding_number)]
         if keyed.preceding_number
         else [],
