@@ -37,6 +37,9 @@ from chorus.services import audit_record
 admin.site.site_header = _("Administration de Chorus libre")
 admin.site.site_title = _("Chorus libre")
 admin.site.index_title = _("Administration de la plateforme")
+# The pages keep their whole width at 1280 px (lists with their filters, the structure page
+# with its services inline); the index and breadcrumbs lead everywhere the sidebar did.
+admin.site.enable_nav_sidebar = False
 # The portal overrides registration/password_change_*.html; the admin keeps pages of its own.
 admin.site.password_change_template = "admin/password_change.html"
 admin.site.password_change_done_template = "admin/password_change_done.html"
@@ -143,7 +146,6 @@ class StructureAdmin(AuditedAdmin):
     list_display = (
         "legal_name",
         "identifier",
-        "identifier_type",
         "is_public",
         "kind",
         "city",
