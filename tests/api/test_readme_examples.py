@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from chorus.management.commands.seed_demo import SME, demo_world_seed
-from invoices.formats import write_cii
-from invoices.samples import french_invoice
+from chorus.management.commands.seed_demo import demo_world_seed
+from tests.invoices.factories import demo_invoice_xml
 
 README = Path(settings.BASE_DIR) / "README.md"
 SECTION = re.compile(r"^## API .*?(?=^## )", re.S | re.M)
@@ -35,24 +34,13 @@ SAME_AS = {
     "identifiantFactureCPP": "idFacture",
     "pieceJointeComplementaireId": "pieceJointeId",
 }
-COMMUNE = "21370184000018"
 
 pytestmark = pytest.mark.django_db
 
 
 def demo_invoice_base64() -> str:
-    """The file of the README's deposit: an invoice of the demo SME to the commune's finance
-    department, the README showing the beginning of its base64 only."""
-    document = french_invoice(
-        number="FA-2026-0001",
-        seller_siret=SME,
-        seller_name="Menuiserie Durand SAS",
-        buyer_siret=COMMUNE,
-        buyer_name="Commune de Montrésor-sur-Indre",
-        service_code="FINANCES",
-        engagement=None,
-    )
-    return base64.b64encode(write_cii(document)).decode()
+    """The file of the README's deposit, whose base64 the README shows the beginning of."""
+    return base64.b64encode(demo_invoice_xml()).decode()
 
 
 def examples() -> list[tuple[str, str]]:

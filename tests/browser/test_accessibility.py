@@ -1,13 +1,18 @@
 """Every page each demo role can reach by following links, the admin's included, passes
 axe-core's WCAG 2 A and AA rules (tests/browser/crawl.py)."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from chorus.management.commands.seed_demo import ADMIN_EMAIL, SME, demo_world_seed
 from chorus.models import Structure, User
-from tests.browser.crawl import crawl
+from invoices.enums import DepositChannel
+from invoices.ingestion.receive import flow_receive
+from tests.browser.crawl import audit, crawl
 from tests.chorus.factories import DEFAULT_PASSWORD
-from tests.invoices.factories import stored_invoice
+from tests.invoices.factories import demo_invoice_xml
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,15 +29,17 @@ ROLES = {
 @pytest.fixture
 def demo_world():
     """The demo world, its passwords hashed again with the tests' fast hasher, and an invoice
-    from the SME to the commune so that the invoice pages are crawled too."""
+    deposited by the SME on the portal, so that the invoice and flow pages are crawled too."""
     demo_world_seed()
     for user in User.objects.all():
         user.set_password(DEFAULT_PASSWORD)
         user.save(update_fields=["password"])
-    commune = Structure.objects.get(identifier="21370184000018")
-    stored_invoice(
-        supplier=Structure.objects.get(identifier=SME),
-        service=commune.services.get(code="FINANCES"),
+    flow_receive(
+        data=demo_invoice_xml(),
+        filename="FA-2026-0001.xml",
+        channel=DepositChannel.PORTAIL,
+        structure=Structure.objects.get(identifier=SME),
+        user=User.objects.get(email=ROLES["supplier_principal"]),
     )
 
 
@@ -63,3 +70,13 @@ def test_every_admin_page_passes_axe_core(page, live_server, demo_world):
     assert any("/admin/password_change/" in url for url in visited)
     assert len(visited) > 30, visited
     assert not violations, _report(violations)
+
+
+def test_the_keying_form_with_errors_passes_axe_core(page, demo_world):
+    _sign_in(page, ROLES["supplier_principal"])
+    page.goto("/factures/saisie/")
+    page.get_by_role("button", name="Déposer la facture").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary.get_by_role("link", name=re.compile("Numéro de facture"))).to_be_visible()
+    assert not audit(page), audit(page)
