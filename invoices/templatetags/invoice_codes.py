@@ -1,4 +1,4 @@
-"""`{{ line.unit_code|unit_label }}`, `{{ group|vat_label }}`: invoices.codes in templates."""
+"""`{{ line.unit_code|unit_label }}`, `{{ breakdown|vat_label }}`: invoices.codes in templates."""
 
 from django import template
 
@@ -13,9 +13,6 @@ def unit_label(code: str) -> str:
 
 
 @register.filter
-def vat_label(obj) -> str:
-    """The VAT of a line (`vat_category_code`, `vat_rate`) or a breakdown row (`category_code`,
-    `rate`)."""
-    category = getattr(obj, "vat_category_code", None) or obj.category_code
-    rate = obj.vat_rate if hasattr(obj, "vat_category_code") else obj.rate
-    return codes.vat_label(category, rate)
+def vat_label(breakdown) -> str:
+    """The VAT category and rate of a VAT breakdown row (canonical `VatBreakdown`)."""
+    return codes.vat_label(breakdown.category_code, breakdown.rate)

@@ -143,7 +143,7 @@ def _bound_data(state: dict) -> dict:
 
 
 def _lines_and_files_errors(formset, upload_errors: dict) -> list[dict]:
-    """The errors of the lines and files, for the form's error summary (components/form_errors.html)."""
+    """The errors of the lines and files, for the error summary (components/form_errors.html)."""
     errors = [{"id": "", "message": error} for error in formset.non_form_errors()]
     for number, line_form in enumerate(formset.forms if formset.is_bound else [], 1):
         errors += [{"id": "", "message": error} for error in line_form.non_field_errors()]
