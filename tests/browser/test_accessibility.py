@@ -80,3 +80,15 @@ def test_the_keying_form_with_errors_passes_axe_core(page, demo_world):
     summary = page.locator("#error-summary")
     expect(summary.get_by_role("link", name=re.compile("Numéro de facture"))).to_be_visible()
     assert not audit(page), audit(page)
+
+
+def test_the_header_holds_a_long_structure_name_at_1280_px(page, demo_world):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/")
+    logo = page.locator(".fr-header__body .fr-logo")
+    width = logo.bounding_box()["width"]
+    _sign_in(page, "elodie.garnier@ddfip-indre-et-loire.example")  # the longest demo name
+
+    expect(page.get_by_test_id("current-structure")).to_contain_text("Indre-et-Loire")
+    assert logo.bounding_box()["width"] == width  # the Marianne logo is not squeezed
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
