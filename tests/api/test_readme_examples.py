@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from chorus.api import errors as chorus_errors
 from chorus.management.commands.seed_demo import demo_world_seed
+from invoices.api import errors as invoice_errors
 from tests.invoices.factories import demo_invoice_xml
 
 README = Path(settings.BASE_DIR) / "README.md"
@@ -121,3 +123,21 @@ def test_the_readme_api_examples_answer_as_shown(client, django_capture_on_commi
             f"{where}: {response.status_code} {response.content.decode()}"
         )
         _match(json.loads(shown), response.json(), learned, where)
+
+
+def test_the_readme_lists_every_message_code_of_the_api():
+    codes = {
+        message.code
+        for module in (chorus_errors, invoice_errors)
+        for message in vars(module).values()
+        if isinstance(message, chorus_errors.Message) and message.status >= 400
+    }
+    table = SECTION.search(README.read_text()).group(0).split("### Errors", 1)[1]
+    documented = set()
+    for row in table.splitlines():
+        found = re.findall(r"GCU_MSG_(\d\d)_(\d\d\d)", row)
+        if " to " in row and len(found) == 2:
+            (group, first), (_, last) = found
+            found = [(group, f"{n:03d}") for n in range(int(first), int(last) + 1)]
+        documented |= {f"GCU_MSG_{group}_{number}" for group, number in found}
+    assert codes - documented == set(), "codes missing from the README's error table"
