@@ -94,3 +94,15 @@ def test_the_header_holds_a_long_structure_name_at_1280_px(page, demo_world):
     expect(page.get_by_test_id("current-structure")).to_contain_text("Indre-et-Loire")
     assert logo.bounding_box()["width"] == width  # the Marianne logo is not squeezed
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_the_structures_list_and_a_structure_page_fit_1280_px(page, demo_world):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, ADMIN_EMAIL, admin=True)
+    commune = Structure.objects.get(identifier="21370184000018")
+    for path in ("/admin/chorus/structure/", f"/admin/chorus/structure/{commune.pk}/change/"):
+        page.goto(path)
+        title = page.locator("#content h1").bounding_box()
+        tools = page.locator(".object-tools").bounding_box()
+        assert tools["y"] >= title["y"] + title["height"], f"{path}: buttons over the title"
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), path
