@@ -1,6 +1,9 @@
 # The two commands of the README: `make run` and `make test`. Everything else serves them.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+# Where `make run` serves: `make run HOST=0.0.0.0 PORT=8080`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 BIN := $(VENV)/bin
 
 .PHONY: run test install install-dev lint format worker beat messages
@@ -23,7 +26,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -44,6 +47,7 @@ beat: install
 	mkdir -p var
 	$(BIN)/celery -A chorus beat --loglevel=INFO --schedule var/celerybeat-schedule
 
-# Recompiles the English catalogue after editing locale/en/LC_MESSAGES/django.po.
+# Recompiles the catalogues after editing locale/*/LC_MESSAGES/django.po: English, and the
+# French of the libraries that ship none.
 messages: install-dev
-	$(BIN)/python manage.py compilemessages --locale en --ignore=.venv
+	$(BIN)/python manage.py compilemessages --locale en --locale fr --ignore=.venv

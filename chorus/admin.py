@@ -4,16 +4,21 @@ Every save goes through the model's full_clean (the ModelForm calls it, so an in
 number or IBAN is shown on its field) and appends a row to the audit trail.
 """
 
+import dsfr.admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from dsfr.models import DsfrConfig, DsfrSocialMedia
+from oauth2_provider.models import get_application_admin_class, get_application_model
 
 from chorus.directory_csv import COLUMNS, directory_export, directory_import
 from chorus.enums import Channel
@@ -33,6 +38,12 @@ from chorus.services import audit_record
 admin.site.site_header = _("Administration de Chorus libre")
 admin.site.site_title = _("Chorus libre")
 admin.site.index_title = _("Administration de la plateforme")
+# The pages keep their whole width at 1280 px (lists with their filters, the structure page
+# with its services inline); the index and breadcrumbs lead everywhere the sidebar did.
+admin.site.enable_nav_sidebar = False
+# The portal overrides registration/password_change_*.html; the admin keeps pages of its own.
+admin.site.password_change_template = "admin/password_change.html"
+admin.site.password_change_done_template = "admin/password_change_done.html"
 
 
 def _action_name(obj, verb: str) -> str:
@@ -98,7 +109,18 @@ class AuditedAdmin(admin.ModelAdmin):
             )
 
 
-class ServiceInline(admin.TabularInline):
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline names its fields in column headers only, which assistive technologies
+    do not tie to the inputs: each input also carries its label."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs["aria-label"] = str(field.label)
+        return formset
+
+
+class ServiceInline(LabelledTabularInline):
     model = Service
     extra = 1
     fields = (
@@ -125,7 +147,6 @@ class StructureAdmin(AuditedAdmin):
     list_display = (
         "legal_name",
         "identifier",
-        "identifier_type",
         "is_public",
         "kind",
         "city",
@@ -356,6 +377,9 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active")
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
+    # Plain multiple selects: the dual "filter" widget's search icons break ARIA rules.
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name", "phone")}),
@@ -420,3 +444,35 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+# Libraries' admin pages -------------------------------------------------------------------
+# Re-registered so that they meet the same rules as the platform's: labelled inline fields,
+# plain selects, no link to a page the platform does not serve.
+
+
+class GroupAdmin(DjangoGroupAdmin):
+    filter_horizontal = ()
+
+
+class ApplicationAdmin(get_application_admin_class()):
+    # The model's "view on site" names a django-oauth-toolkit page the platform does not serve.
+    view_on_site = False
+
+
+class DsfrSocialMediaInline(LabelledTabularInline):
+    model = DsfrSocialMedia
+    readonly_fields = ("id",)
+    extra = 1
+
+
+class DsfrConfigAdmin(dsfr.admin.DsfrConfigAdmin):
+    inlines = [DsfrSocialMediaInline]
+
+
+for model, model_admin in (
+    (Group, GroupAdmin),
+    (get_application_model(), ApplicationAdmin),
+    (DsfrConfig, DsfrConfigAdmin),
+):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -14,6 +14,12 @@ from invoices.parties import party_from_structure
 from invoices.totals import Exemption, invoice_amounts
 
 CREDIT_TRANSFER = "30"  # UNTDID 4461
+# Without a due date an invoice states its payment terms (EN 16931 BR-CO-25): the legal
+# period of public procurement applies. In French, whoever keyed it.
+LEGAL_PAYMENT_TERMS = (
+    "Paiement dans le délai légal de la commande publique (article R. 2192-10 du code de la "
+    "commande publique)."
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def keyed_to_canonical(keyed: KeyedInvoice) -> c.Invoice:
         buyer_reference=keyed.service_code or None,
         contract_reference=keyed.contract_reference or None,
         purchase_order_reference=keyed.engagement or None,
-        payment_terms=keyed.payment_terms or None,
+        payment_terms=keyed.payment_terms or (None if keyed.due_date else LEGAL_PAYMENT_TERMS),
         notes=[c.Note(text=keyed.note)] if keyed.note else [],
         preceding_invoices=[c.PrecedingInvoice(number=keyed.preceding_number)]
         if keyed.preceding_number

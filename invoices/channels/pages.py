@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chorus.workflow import TransitionRefused
+from invoices import codes
 from invoices.formats.facturx import money
 from invoices.models import Invoice
 
@@ -54,9 +55,7 @@ def invoice_data(invoice: Invoice) -> dict:
                 "line": line,
                 "price": money(line.price.net_price, currency),
                 "amount": money(line.net_amount, currency),
-                "vat": f"{line.vat_rate.normalize():f} %".replace(".", ",")
-                if line.vat_category_code == "S" and line.vat_rate is not None
-                else line.vat_category_code,
+                "vat": codes.vat_label(line.vat_category_code, line.vat_rate),
             }
             for line in document.lines
         ],

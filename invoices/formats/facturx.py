@@ -11,9 +11,11 @@ from decimal import Decimal
 
 import facturx
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 
 from invoices import canonical as c
+from invoices.codes import UNIT, code_label, vat_label
 from invoices.formats.cii import write_cii
 from invoices.formats.detect import EN16931_ID
 
@@ -80,6 +82,7 @@ def _siren(party: c.Party) -> str | None:
     return None
 
 
+@translation.override("fr")  # the invoice is in French, whoever's request produced it
 def render_pdf(invoice: c.Invoice, *, late_penalty_rate: str = LATE_PENALTY_RATE) -> bytes:
     """The human-readable invoice as a PDF/A-3b, without the XML."""
     currency = invoice.currency
@@ -102,10 +105,9 @@ def render_pdf(invoice: c.Invoice, *, late_penalty_rate: str = LATE_PENALTY_RATE
             {
                 "line": line,
                 "quantity": number(line.quantity),
+                "unit": code_label(UNIT, line.unit_code),
                 "price": money(line.price.net_price, currency),
-                "rate": f"{number(line.vat_rate)} %"
-                if line.vat_category_code == "S"
-                else line.vat_category_code,
+                "rate": vat_label(line.vat_category_code, line.vat_rate),
                 "amount": money(line.net_amount, currency),
             }
             for line in invoice.lines
@@ -120,7 +122,7 @@ def render_pdf(invoice: c.Invoice, *, late_penalty_rate: str = LATE_PENALTY_RATE
         ],
         "vat_breakdown": [
             {
-                "rate": f"{number(b.rate)} %" if b.rate is not None else b.category_code,
+                "rate": vat_label(b.category_code, b.rate),
                 "taxable": money(b.taxable_amount, currency),
                 "tax": money(b.tax_amount, currency),
                 "mention": b.exemption_reason or VAT_CATEGORY_MENTIONS.get(b.category_code),

@@ -1,6 +1,6 @@
 """The supplier portal in a real browser: keying an invoice (directory suggestions, the
 recipient's service field appearing, totals updated by the server as they type, then the
-deposit and its report), and uploading a file followed to its report."""
+deposit, the invoice and its report), and uploading a file followed to its report."""
 
 import re
 
@@ -23,7 +23,7 @@ from tests.invoices.factories import french_invoice, french_vat_number
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_supplier_keys_an_invoice_and_reaches_its_integration_report(page):
+def test_a_supplier_keys_an_invoice_and_reaches_it_then_its_integration_report(page):
     supplier = StructureFactory(legal_name="Menuiserie Durand")
     supplier.vat_number = french_vat_number(supplier.identifier[:9])
     supplier.save()
@@ -75,9 +75,13 @@ def test_a_supplier_keys_an_invoice_and_reaches_its_integration_report(page):
     page.get_by_label(re.compile("Compte bancaire")).select_option(str(account.pk))
     page.get_by_role("button", name="Déposer la facture").click()
 
+    # The supplier lands on the invoice, the deposit's details one click away.
+    expect(page).to_have_url(re.compile(r"/factures/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Facture FA-2025-001")
+    expect(page.get_by_text("Mise à disposition").first).to_be_visible()
+    page.get_by_role("link", name=re.compile("Détails du dépôt")).click()
     expect(page).to_have_url(re.compile(r"/factures/flux/\d+/$"))
     expect(page.get_by_text("Intégré", exact=True).first).to_be_visible()
-    expect(page.get_by_role("link", name="Voir la facture FA-2025-001")).to_be_visible()
     flow = Flow.objects.get()
     assert flow.status == FlowStatus.INTEGRE
     invoice = Invoice.objects.get()

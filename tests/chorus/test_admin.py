@@ -2,6 +2,8 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from oauth2_provider.models import Application
 
 from chorus.enums import Channel, IdentifierType, PublicKind, ReceptionChannel
 from chorus.models import AuditEvent, BankAccount, Service, Structure, TechnicalAccount, User
@@ -300,3 +302,48 @@ def test_a_membership_only_handles_services_of_its_structure(admin_client):
     assert "AILLEURS" in refused.context["adminform"].form.errors["services"][0]
     assert accepted.status_code == 302
     assert list(user.memberships.get().services.all()) == [own_service]
+
+
+# Language, and the pages of the libraries --------------------------------------------------
+
+
+def test_every_admin_app_and_model_has_a_french_name_and_an_english_one():
+    def names():
+        apps = {str(model._meta.app_config.verbose_name) for model in admin.site._registry}
+        models = {str(model._meta.verbose_name_plural) for model in admin.site._registry}
+        return apps | models
+
+    with translation.override("fr"):
+        french = names()
+    with translation.override("en"):
+        english = names()
+    assert {"Accès à l'API (OAuth2)", "Jetons d'accès", "Autorisations", "Fournisseurs"} <= {
+        name[0].upper() + name[1:] for name in french
+    }
+    assert {"API access (OAuth2)", "access tokens", "grants", "Suppliers"} <= english
+    assert not {"access token", "grant", "SUPPLIERS", "Django OAuth Toolkit"} & french
+
+
+def test_the_admin_adds_and_changes_with_grammatical_titles(admin_client):
+    page = admin_client.get(reverse("admin:chorus_user_add")).content.decode()
+    assert "Ajout : utilisateur" in page
+    assert "Ajout de utilisateur" not in page
+
+
+def test_the_password_change_stays_in_the_admin(admin_client):
+    response = admin_client.get("/admin/password_change/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="site-name"' in page  # the admin's header, not the portal's
+    assert "fr-header" not in page
+
+
+def test_an_oauth_client_page_has_no_broken_view_on_site_link(admin_client):
+    application = Application.objects.create(
+        name="Logiciel",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+    )
+    url = reverse("admin:oauth2_provider_application_change", args=[application.pk])
+    page = admin_client.get(url).content.decode()
+    assert "/admin/r/" not in page

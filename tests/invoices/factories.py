@@ -15,6 +15,9 @@ from invoices.samples import (  # noqa: F401 - re-exported for the tests
 from invoices.services import invoice_create, received_file_store
 from tests.chorus.factories import PublicStructureFactory, StructureFactory
 
+DEMO_SME = "81234567600025"
+DEMO_COMMUNE = "21370184000018"
+
 
 def stored_invoice(*, supplier=None, recipient=None, service=None, document=None, syntax="ubl"):
     """An invoice persisted through `invoice_create`, its received file written in `syntax`."""
@@ -35,3 +38,18 @@ def stored_invoice(*, supplier=None, recipient=None, service=None, document=None
         recipient=recipient,
         service=service,
     )
+
+
+def demo_invoice_xml(number: str = "FA-2026-0001") -> bytes:
+    """A CII invoice of the demo world's SME (Menuiserie Durand) to the commune's finance
+    department (`seed_demo`)."""
+    document = french_invoice(
+        number=number,
+        seller_siret=DEMO_SME,
+        seller_name="Menuiserie Durand SAS",
+        buyer_siret=DEMO_COMMUNE,
+        buyer_name="Commune de Montrésor-sur-Indre",
+        service_code="FINANCES",
+        engagement=None,
+    )
+    return write_cii(document)

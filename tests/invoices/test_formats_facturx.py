@@ -5,6 +5,7 @@ import io
 
 import facturx
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from invoices import canonical as c
@@ -86,3 +87,11 @@ def test_credit_note_is_titled_avoir_and_names_the_invoice_it_corrects():
     assert "Avoir n° AV-2025-0003" in text
     assert "Facture d'origine : FA-2025-00042 du 14/03/2025" in text
     assert validate(pdf, recipient_check=False).valid
+
+
+def test_pdf_names_units_and_vat_as_words_in_french_whatever_the_language(invoice):
+    with translation.override("en"):
+        text = _text(write_facturx(invoice))
+    assert "unité" in text
+    assert "C62" not in text
+    assert "20 %" in text

@@ -285,14 +285,16 @@ def test_suggestions_find_public_active_structures_by_name_city_or_siret(client_
 
 
 def test_submit_deposits_a_facturx_that_is_integrated_and_made_available(
-    submit, supplier, user, recipient
+    submit, client_in, supplier, user, recipient
 ):
     account = BankAccountFactory(structure=supplier)
     response = submit(keyed(recipient, bank_account=str(account.pk)))
     assert response.status_code == 302, response.context["form"].errors
     flow = Flow.objects.get()
-    assert response.status_code == 302
-    assert response.url == reverse("invoices:flow_detail", args=[flow.pk])
+    # The supplier lands on the invoice itself, whose page links to the deposit.
+    assert response.url == reverse("invoices:keyed_invoice", args=[flow.pk])
+    landing = client_in.get(response.url)
+    assert landing.url == reverse("invoices:invoice_detail", args=[flow.items.get().invoice_id])
     assert (flow.channel, flow.syntax, flow.submitted_by) == (
         DepositChannel.PORTAIL,
         FlowSyntax.FACTURX,
@@ -325,12 +327,21 @@ def test_submit_deposits_a_facturx_that_is_integrated_and_made_available(
     assert document.payment.credit_transfers[0].account_id == account.iban
 
 
-def test_the_flow_page_after_submit_shows_the_invoice_integrated(client_in, submit, recipient):
+def test_after_submit_the_supplier_lands_on_the_invoice_with_the_deposit_one_click_away(
+    client_in, submit, recipient
+):
     response = submit(keyed(recipient))
-    html = client_in.get(response.url).content.decode()
-    assert "Intégré" in html
-    assert "Voir la facture FA-2025-001" in html
+    page = client_in.get(response.url, follow=True)
+    html = page.content.decode()
+    assert "<h1>Facture FA-2025-001</h1>" in html
     assert "Mise à disposition" in html
+    flow = Flow.objects.get()
+    assert f'href="{reverse("invoices:flow_detail", args=[flow.pk])}"' in html
+    assert f"Détails du dépôt (flux {flow.number})" in html
+    # Units and VAT read as words, not codes.
+    assert "<td>3 unité</td>" in html
+    assert "<td>Taux normal</td>" not in html and "C62" not in html
+    assert "<td>20 %</td>" in html
 
 
 def test_required_service_code_is_enforced_with_the_error_on_its_field(submit):
@@ -572,3 +583,43 @@ def test_pdf_mode_requires_a_pdf(submit, recipient):
     response = submit(keyed(recipient, mode="pdf", pdf=_file("casse.pdf", content=b"%PDF-1.7 x")))
     assert "casse.pdf » est illisible" in response.content.decode()
     assert not Flow.objects.exists()
+
+
+# First invoice: the error summary, the optional due date, the blank line -------------------
+
+
+def test_the_error_summary_lists_every_error_with_a_link_to_its_field(submit, recipient):
+    data = keyed(recipient, number="", lines=[("Pose", "trois", "450", "20")])
+    response = submit(data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html[html.index('id="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert '<a href="#id_number">Numéro de facture : Indiquez le numéro de la facture.</a>' in (
+        summary.replace("&#x27;", "'")
+    )
+    assert 'href="#id_lines-0-quantity">Ligne 1, Quantité : Indiquez la quantité en chiffres' in (
+        summary
+    )
+
+
+def test_the_due_date_is_optional_and_the_invoice_then_states_the_legal_payment_period(
+    submit, recipient
+):
+    response = submit(keyed(recipient, due_date="", payment_terms=""))
+    assert response.status_code == 302, response.context["form"].errors
+    document = Invoice.objects.get().canonical
+    assert document.due_date is None
+    assert "R. 2192-10" in document.payment_terms
+
+
+def test_a_blank_line_left_as_it_came_is_ignored_without_errors(submit, recipient):
+    data = keyed(recipient, lines=[("", "", "", "20")])
+    data["lines-0-unit"] = "C62"
+    response = submit(data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "La facture n&#x27;a aucune ligne" in html
+    assert 'id="id_lines-0-unit_error"' not in html
+    assert 'id="id_lines-0-vat_error"' not in html
+    assert 'id="id_lines-0-description_error"' not in html

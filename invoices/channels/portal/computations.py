@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from invoices import canonical as c
+from invoices import codes
 from invoices.totals import EXEMPT_CATEGORIES, invoice_amounts, line_net_amount
 
 # The VAT choices of a line: code -> (EN 16931 category, rate, label). "0" is the zero
@@ -21,7 +22,6 @@ VAT_CHOICES = {
     "0": ("Z", Decimal("0"), _("0 %")),
     "E": ("E", Decimal("0"), _("Exonération de TVA")),
 }
-_LABELS = {(category, rate): label for category, rate, label in VAT_CHOICES.values()}
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,7 @@ def canonical_lines(lines: list[KeyedLine]) -> list[c.Line]:
 
 
 def vat_label(breakdown: c.VatBreakdown) -> str:
-    """How the form names the VAT choice of a breakdown row."""
-    return str(_LABELS[breakdown.category_code, breakdown.rate])
+    return codes.vat_label(breakdown.category_code, breakdown.rate)
 
 
 @dataclass(frozen=True)

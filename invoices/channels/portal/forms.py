@@ -244,7 +244,10 @@ class InvoiceForm(RecipientReferencesForm):
     )
     due_date = forms.DateField(
         label=_("Date d'échéance"),
-        help_text=_("Obligatoire pour une facture."),
+        help_text=_(
+            "Sans date d'échéance, la facture renvoie au délai légal de paiement de la commande "
+            "publique."
+        ),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Indiquez une date valide, par exemple 13/04/2025.")},
@@ -308,8 +311,6 @@ class InvoiceForm(RecipientReferencesForm):
                 ),
             ]
         )
-        if data.get("type_code") == c.TYPE_INVOICE and not data.get("due_date"):
-            self.add_error("due_date", _("Indiquez la date d'échéance du paiement de la facture."))
         due = data.get("due_date")
         if issue and due and due < issue:
             self.add_error(
@@ -378,6 +379,11 @@ class LineForm(DsfrBaseForm):
 
     # Fields a user types in: a row with none of them filled is an unused row.
     typed_fields = ("description", "quantity", "unit_price")
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """A blank row as the page shows it: its unit and VAT rate preselected."""
+        return {name: f.initial for name, f in cls.base_fields.items() if f.initial is not None}
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("<int:pk>/fichier/", views.InvoiceFileView.as_view(), name="invoice_file"),
     path("saisie/", views.InvoiceFormView.as_view(), name="invoice_new"),
+    path("saisie/deposee/<int:pk>/", views.KeyedInvoiceView.as_view(), name="keyed_invoice"),
     path("saisie/totaux/", views.TotalsView.as_view(), name="totals"),
     path("destinataires/", views.RecipientSearchView.as_view(), name="recipient_search"),
     path(

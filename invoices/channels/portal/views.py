@@ -145,8 +145,9 @@ def _totals_json(keyed: KeyedTotals) -> dict:
 
 
 def _bound_data(state: dict) -> dict:
-    """The form data a state stands for (at least one line row, blank if none was typed)."""
-    lines = state["lines"] or [{}]
+    """The form data a state stands for (at least one line row, blank with its defaulted unit
+    and VAT rate if none was typed: a row left as it came is ignored, without errors)."""
+    lines = state["lines"] or [forms.LineForm.defaults()]
     data = {name: state["fields"].get(name, "") for name in STATE_FIELDS}
     data[f"{forms.LINES_PREFIX}-TOTAL_FORMS"] = str(len(lines))
     data[f"{forms.LINES_PREFIX}-INITIAL_FORMS"] = "0"
@@ -154,6 +155,33 @@ def _bound_data(state: dict) -> dict:
         for name in LINE_FIELDS:
             data[f"{forms.LINES_PREFIX}-{index}-{name}"] = line.get(name, "")
     return data
+
+
+def _lines_and_files_errors(formset, upload_errors: dict) -> list[dict]:
+    """The errors of the lines and files, for the error summary (components/form_errors.html)."""
+    errors = [{"id": "", "message": error} for error in formset.non_form_errors()]
+    for number, line_form in enumerate(formset.forms if formset.is_bound else [], 1):
+        errors += [{"id": "", "message": error} for error in line_form.non_field_errors()]
+        for name, field_errors in line_form.errors.items():
+            if name == "__all__":
+                continue
+            label = _("Ligne %(number)s, %(field)s") % {
+                "number": number,
+                "field": line_form.fields[name].label,
+            }
+            errors += [
+                {"id": line_form[name].id_for_label, "label": label, "message": error}
+                for error in field_errors
+            ]
+    for field_id, label, key in (
+        ("id_pdf", _("Facture au format PDF"), "pdf"),
+        ("id_attachments", _("Pièces jointes"), "attachments"),
+    ):
+        errors += [
+            {"id": field_id, "label": label, "message": error}
+            for error in upload_errors.get(key, [])
+        ]
+    return errors
 
 
 class InvoiceFormView(PortalView):
@@ -277,6 +305,7 @@ class InvoiceFormView(PortalView):
             "invoices/portal/invoice_form.html",
             form=form,
             formset=formset,
+            extra_errors=_lines_and_files_errors(formset, upload_errors),
             rows=list(zip(formset.forms, line_amounts + [""] * len(formset.forms), strict=False)),
             mode=state.get("mode", "keyed"),
             draft=self.draft,
@@ -319,11 +348,9 @@ class InvoiceFormView(PortalView):
             user=self.request.user, keyed=keyed, draft=self.draft, pdf=pdf
         )
         messages.success(
-            self.request,
-            _("La facture %(number)s est déposée (flux %(flow)s).")
-            % {"number": keyed.number, "flow": flow.number},
+            self.request, _("La facture %(number)s est déposée.") % {"number": keyed.number}
         )
-        return redirect("invoices:flow_detail", pk=flow.pk)
+        return redirect("invoices:keyed_invoice", pk=flow.pk)
 
     def keyed_invoice(self, form, typed, totals, state) -> KeyedInvoice:
         data = form.cleaned_data
@@ -565,6 +592,18 @@ class FlowListView(PortalView):
             searched=bool(request.GET.keys() - {"page"}),
             page_obj=page_of(request, flows, PAGE_SIZE),
         )
+
+
+class KeyedInvoiceView(FlowMixin, PortalView):
+    """Where keying an invoice leads: the invoice's own page once the pipeline has made it;
+    until then (a worker has yet to process it), the deposit's page, which follows it."""
+
+    def get(self, request, pk):
+        flow = self.get_flow(pk)
+        item = flow.items.filter(invoice__isnull=False).first()
+        if item is not None:
+            return redirect("invoices:invoice_detail", pk=item.invoice_id)
+        return redirect("invoices:flow_detail", pk=flow.pk)
 
 
 class FlowDetailView(FlowMixin, PortalView):
