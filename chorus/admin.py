@@ -445,6 +445,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
 # Libraries' admin pages -------------------------------------------------------------------
 # Re-registered so that they meet the same rules as the platform's: labelled inline fields,
 # plain selects, no link to a page the platform does not serve.
