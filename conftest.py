@@ -38,3 +38,13 @@ def testdata_dir() -> Path:
             f"official test data not found at {path}: set CHORUS_TESTDATA_DIR to the shared/testdata folder"
         )
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests (browser journeys, workers) flush the tables and content types get
+    new ids: forget the ids Django cached, or a row pointing at one (a notification's change)
+    would name a content type that no longer exists."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
