@@ -5,6 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chorus.access import SESSION_KEY, current_membership, memberships_of
+from chorus.api import errors
 from chorus.enums import PublicKind
 from chorus.models import Structure
 from chorus.pagination import page_of
@@ -12,6 +13,14 @@ from chorus.selectors import public_structures_search
 
 DIRECTORY_PAGE_SIZE = 20
 AGENT_ENGAGEMENTS_SHOWN = 50
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API never uses cookies, so a refusal there is answered in JSON;
+    the portal shows its DSFR 403 page saying to reload the form."""
+    if request.path.startswith(("/api/", "/cpro/")):
+        return errors.json_error(errors.FORBIDDEN, detail=errors.FORBIDDEN_DETAIL)
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
 
 
 def home(request):

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -99,6 +100,10 @@ ACCOUNT_REFUSED = Message(
 
 # 03: authorisation (403).
 FORBIDDEN = Message("GCU_MSG_03_000", 403, _("Accès refusé : {detail}"))
+FORBIDDEN_DETAIL = _(
+    "cette opération ne vous est pas permise. Vérifiez le compte technique envoyé dans "
+    "l'en-tête cpro-account."
+)
 ACCOUNT_INACTIVE = Message(
     "GCU_MSG_03_001",
     403,
@@ -157,6 +162,15 @@ MEDIA_TYPE_UNSUPPORTED = Message(
     ),
 )
 
+BODY_TOO_LARGE = Message(
+    "GCU_MSG_04_006",
+    413,
+    _(
+        "Le corps de la requête fait {size} octets, au-delà des {limit} octets admis pour "
+        "cette opération : {advice}"
+    ),
+)
+
 # 05: throttling (429).
 THROTTLED = Message(
     "GCU_MSG_05_001",
@@ -164,6 +178,16 @@ THROTTLED = Message(
     _(
         "Trop de requêtes pour ce client : réessayez dans {wait} secondes (en-tête "
         "Retry-After) et espacez vos appels."
+    ),
+)
+
+LOCKED_OUT = Message(
+    "GCU_MSG_05_002",
+    429,
+    _(
+        "Trop d'échecs d'authentification pour ce compte ou depuis cette adresse : l'accès est "
+        "bloqué, réessayez dans {minutes} minutes (en-tête Retry-After). Vérifiez l'identifiant "
+        "et le mot de passe (ou le secret du client OAuth) avant de réessayer."
     ),
 )
 
@@ -211,6 +235,14 @@ class CproError(exceptions.APIException):
 
 class CproAuthenticationFailed(CproError, exceptions.AuthenticationFailed):
     """A 401 error: DRF adds the WWW-Authenticate challenge of the view's authentication."""
+
+
+class CproLockedOut(CproError):
+    """Too many failed credentials (429): `wait` seconds become the Retry-After header."""
+
+    def __init__(self, *, wait: int):
+        super().__init__(LOCKED_OUT, minutes=-(-wait // 60))
+        self.wait = wait
 
 
 _HINTS = {
@@ -327,6 +359,7 @@ def json_error(message: Message, **params: Any) -> JsonResponse:
     )
 
 
+@csrf_exempt
 def path_not_found(request, *args, **kwargs) -> JsonResponse:
     """Any unknown path under /api/ or /cpro/ answers a JSON 404, never Django's HTML page."""
     return json_error(PATH_NOT_FOUND, path=request.path)

@@ -5,7 +5,7 @@ above the last route, which answers any other /api/ or /cpro/ path with a JSON 4
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from chorus.api import errors, views
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("api/oauth/token", views.TokenView.as_view(), name="api_token"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="api_schema"),
     re_path(
-        r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"
+        r"^api/docs/?$", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"
     ),
     path(
         "cpro/transverses/v1/health-check",

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from django.test import RequestFactory
 
 from chorus.urls import handler404, handler500
@@ -25,6 +27,7 @@ def test_a_not_found_under_the_api_names_the_path_in_json():
     assert "/cpro/inconnu" in json.loads(response.content)["libelle"]
 
 
+@pytest.mark.django_db
 def test_portal_errors_stay_html_pages():
     request = RequestFactory().get("/fournisseurs/inconnu/")
 
