@@ -7,14 +7,13 @@ deposited. Anything else is answered as not found.
 
 import base64
 
-from django.conf import settings
 from django.utils import timezone
 
 from chorus.api.base import CproView, cpro_operation
 from chorus.api.envelope import cpro_success, paginate
 from invoices import selectors
 from invoices.api import errors, services, shapes
-from invoices.api.parsers import UploadJSONParser, body_limit
+from invoices.api.parsers import api_flow_limit, body_limit
 from invoices.api.serializers import (
     AjouterFichierRequestSerializer,
     AjouterFichierResponseSerializer,
@@ -55,11 +54,16 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-class DeposerFluxView(CproView):
-    parser_classes = [UploadJSONParser]
+class _FileOperation(CproView):
+    """An operation carrying a file in base64: a larger cap, and its own advice beyond it."""
 
+    def body_too_large(self, *, size: int, limit: int) -> errors.CproError:
+        return errors.CproError(errors.REQUEST_TOO_LARGE, size=size, limit=limit)
+
+
+class DeposerFluxView(_FileOperation):
     def max_body_bytes(self) -> int:
-        return body_limit(settings.FLOW_MAX_BYTES)
+        return body_limit(api_flow_limit())
 
     @cpro_operation(
         operation_id="deposerFluxFacture",
@@ -399,9 +403,7 @@ class ConsulterCRDetailleView(CproView):
         )
 
 
-class AjouterFichierView(CproView):
-    parser_classes = [UploadJSONParser]
-
+class AjouterFichierView(_FileOperation):
     def max_body_bytes(self) -> int:
         return body_limit(ATTACHMENT_MAX_BYTES)
 

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from django.test import RequestFactory
 
 from chorus.urls import handler404, handler500
