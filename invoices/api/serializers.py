@@ -320,7 +320,9 @@ class SoumettreFactureRequestSerializer(serializers.Serializer):
     fournisseur = SoumettreFournisseurSerializer(required=False, allow_null=True)
     cadreDeFacturation = SoumettreCadreSerializer(required=False, allow_null=True)
     references = SoumettreReferencesSerializer(required=False, allow_null=True)
-    lignePoste = SoumettreLignePosteSerializer(many=True, allow_empty=False)
+    lignePoste = serializers.ListField(
+        child=SoumettreLignePosteSerializer(), allow_empty=False, min_length=1
+    )
     ligneTva = optional_list(SoumettreLigneTvaSerializer())
     montantTotal = SoumettreMontantTotalSerializer()
     pieceJointePrincipale = optional_list(
@@ -695,7 +697,9 @@ class OuiNonField(serializers.BooleanField):
 
 
 class TelechargerGroupeRequestSerializer(serializers.Serializer):
-    listeFacture = IdFactureSerializer(many=True, allow_empty=False, max_length=500)
+    listeFacture = serializers.ListField(
+        child=IdFactureSerializer(), allow_empty=False, min_length=1, max_length=500
+    )
     format = choice(
         DOWNLOAD_FORMATS,
         help_text=_(
