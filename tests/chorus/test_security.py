@@ -64,8 +64,10 @@ def test_the_500_page_renders_without_the_request_context():
 
 
 def test_the_403_page_is_the_platforms_and_json_under_the_api():
-    portal = handler403(RequestFactory().get("/fournisseurs/"), Exception())
-    api = handler403(RequestFactory().post("/cpro/factures/v1/soumettre"), Exception())
+    """Rendered outside the middleware: the language is the one in force."""
+    with translation.override("fr"):
+        portal = handler403(RequestFactory().get("/fournisseurs/"), Exception())
+        api = handler403(RequestFactory().post("/cpro/factures/v1/soumettre"), Exception())
 
     assert portal.status_code == 403 and "Accès refusé" in portal.content.decode()
     assert api.status_code == 403 and json.loads(api.content)["codeRetour"] == 3000
