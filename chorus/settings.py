@@ -181,6 +181,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file on disk, never to memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "chorus.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # A file carried in base64 inside a JSON request (API deposits) is decoded in memory: larger
 # flows go through the portal or the EDI channel, which stream them to disk.
 API_UPLOAD_MAX_BYTES = env_int("API_UPLOAD_MAX_BYTES", 64 * 1024 * 1024)
