@@ -23,6 +23,14 @@ def _is_api(request) -> bool:
     return request.path.startswith(("/api/", "/cpro/"))
 
 
+def handler400(request, exception):
+    """A request Django refused before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE,
+    a bad host): the API's envelope under the API, Django's page elsewhere."""
+    if _is_api(request):
+        return errors.json_error(errors.REQUEST_REFUSED, detail=errors.BAD_REQUEST_DETAIL)
+    return defaults.bad_request(request, exception)
+
+
 def handler403(request, exception):
     """API clients get the JSON envelope; the portal the DSFR page (templates/403.html)."""
     if _is_api(request):

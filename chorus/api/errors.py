@@ -131,6 +131,10 @@ TOKEN_SCOPE = Message(
 
 # 04: the request itself (400, 404, 405, 415...).
 REQUEST_REFUSED = Message("GCU_MSG_04_000", 400, _("Requête refusée : {detail}"))
+BAD_REQUEST_DETAIL = _(
+    "la requête est mal formée ou son corps est trop volumineux : vérifiez l'adresse appelée, "
+    "l'en-tête Host et la taille du corps."
+)
 JSON_MALFORMED = Message(
     "GCU_MSG_04_001",
     400,

@@ -4,7 +4,10 @@ import base64
 import binascii
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as oauth2_views
 
@@ -40,6 +43,13 @@ class TokenView(oauth2_views.TokenView):
     def dispatch(self, request, *args, **kwargs):
         try:
             return self._token(request, *args, **kwargs)
+        except RequestDataTooBig:
+            return errors.json_error(
+                errors.BODY_TOO_LARGE,
+                size=request.META.get("CONTENT_LENGTH", "?"),
+                limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                advice=_("une demande de jeton ne porte que quelques champs courts."),
+            )
         except Exception:
             logger.exception("Unexpected error on the OAuth token endpoint")
             return errors.json_error(errors.INTERNAL_ERROR)

@@ -108,3 +108,14 @@ def test_malformed_values_are_answered_400_naming_the_field(cpro, path, body, fi
     assert response.status_code == 400, response.content
     assert response.json()["codeRetour"] in (4001, 4002)
     assert field in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_an_oversized_token_request_is_answered_413_in_json(client):
+    response = client.post(
+        "/api/oauth/token",
+        "client_secret=" + "x" * (3 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 413
+    assert response.json()["codeRetour"] == 4006
