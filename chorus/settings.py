@@ -42,6 +42,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate as DRF writes them: "<count>/<s|min|hour|day>" (only the first letter counts)."""
+    rate = env_str(name, default)
+    count, _, period = rate.partition("/")
+    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{name}={rate!r} is not a rate: write it as 600/min, 20/s, 10000/hour."
+        )
+    return rate
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -252,12 +263,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 
 # Requests per client (OAuth application) on the /cpro/ API, as DRF writes rates:
 # "<count>/<s|min|hour|day>". Counted in the shared cache (Redis when REDIS_URL is set).
-API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
-_rate_count, _, _rate_period = API_RATE_LIMIT.partition("/")
-if not _rate_count.isdigit() or _rate_period[:1] not in {"s", "m", "h", "d"}:
-    raise ImproperlyConfigured(
-        f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not a rate: write it as 600/min, 20/s, 10000/hour."
-    )
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -338,7 +344,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chorus.lockout.lockout_response"
 AXES_VERBOSE = False
 # Password reset requests, per e-mail address and per client address ("<count>/<period>").
-PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
+PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
 
 # --- Security headers -----------------------------------------------------------------------
 
