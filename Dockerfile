@@ -26,6 +26,11 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # The project runs from /app (templates, static files and locale live beside the packages).
 COPY . .
 
+# Static files are gathered (and compressed) into the image, outside the var/ volume so that
+# a new image brings its own; WhiteNoise serves them from there.
+ENV STATIC_ROOT=/app/staticfiles
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
 # var/ holds uploaded and generated files, the EDI tree and beat's schedule: a volume, shared
 # by web and worker.
 RUN useradd --create-home --uid 1000 chorus && mkdir -p /app/var && chown chorus:chorus /app/var
@@ -33,4 +38,5 @@ USER chorus
 VOLUME ["/app/var"]
 
 EXPOSE 8000
-CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+# Production WSGI server; WEB_CONCURRENCY sets its worker processes (docker-compose.yml).
+CMD ["gunicorn", "chorus.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", "--access-logfile", "-"]

@@ -12,6 +12,16 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle and lockout counters live in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Stored files (received invoices, flows) go to a per-test folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,6 +7,9 @@ class ChorusConfig(AppConfig):
     verbose_name = _("Plateforme")
 
     def ready(self):
+        # Connects the audit of lockouts to django-axes' signal.
+        from chorus import lockout  # noqa: F401
+
         _name_library_models()
 
 

@@ -5,10 +5,12 @@ local disk, e-mail printed on the console. Every variable is listed in `.env.exa
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate as DRF writes them: "<count>/<s|min|hour|day>" (only the first letter counts)."""
+    rate = env_str(name, default)
+    count, _, period = rate.partition("/")
+    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{name}={rate!r} is not a rate: write it as 600/min, 20/s, 10000/hour."
+        )
+    return rate
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -70,6 +83,8 @@ INSTALLED_APPS = [
     # The API documentation serves Swagger UI from this package, never from a CDN.
     "drf_spectacular_sidecar",
     "dsfr",
+    "csp",
+    "axes",
     "chorus",
     "suppliers",
     "invoices",
@@ -80,6 +95,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chorus.middleware.FrenchFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -88,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a lockout into the page saying when to retry.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chorus.urls"
@@ -127,6 +146,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts -------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "chorus.User"
+# django-axes first: it refuses a locked-out account or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -154,8 +178,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Served by WhiteNoise from STATIC_ROOT (after collectstatic), compressed; from the apps'
+# folders directly while DEBUG is on.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# Request bodies: form fields and JSON are refused beyond DATA_UPLOAD_MAX_MEMORY_SIZE (the API
+# answers a coded 413 from the Content-Length, before reading); an uploaded file larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file on disk, never to memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "chorus.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A file carried in base64 inside a JSON request (API deposits) is decoded in memory: larger
+# flows go through the portal or the EDI channel, which stream them to disk.
+API_UPLOAD_MAX_BYTES = env_int("API_UPLOAD_MAX_BYTES", 64 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 
@@ -229,12 +274,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 
 # Requests per client (OAuth application) on the /cpro/ API, as DRF writes rates:
 # "<count>/<s|min|hour|day>". Counted in the shared cache (Redis when REDIS_URL is set).
-API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
-_rate_count, _, _rate_period = API_RATE_LIMIT.partition("/")
-if not _rate_count.isdigit() or _rate_period[:1] not in {"s", "m", "h", "d"}:
-    raise ImproperlyConfigured(
-        f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not a rate: write it as 600/min, 20/s, 10000/hour."
-    )
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -300,6 +340,51 @@ LOGGING = {
     # PDF rendering narrates every step at INFO: only its problems are worth a line.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+
+# --- Brute force (django-axes) ---------------------------------------------------------------
+
+# Wrong portal passwords, wrong OAuth client secrets and wrong cpro-account passwords are
+# counted per account and per address; beyond LOGIN_FAILURE_LIMIT the account (or address) is
+# refused for LOGIN_LOCKOUT_MINUTES, and the lockout is written to the audit trail. A password
+# reset clears the account's count.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The login form's field (an e-mail address) and the key chorus.lockout counts under.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chorus.lockout.lockout_response"
+AXES_VERBOSE = False
+# Password reset requests, per e-mail address and per client address ("<count>/<period>").
+PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
+
+# --- Security headers -----------------------------------------------------------------------
+
+# Scripts and styles come from the platform's own static files only: no inline script.
+# DSFR icons are data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Behind a TLS proxy that sets X-Forwarded-Proto: requests it received over HTTPS are secure.
+if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Strict-Transport-Security, sent on HTTPS answers only (browsers ignore it over HTTP).
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
+# The API answers a refused CSRF check in JSON; the portal with its DSFR 403 page.
+CSRF_FAILURE_VIEW = "chorus.views.csrf_failure"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)

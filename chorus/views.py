@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chorus.access import SESSION_KEY, current_membership, memberships_of
+from chorus.api import errors
 from chorus.enums import PublicKind
 from chorus.forms import NotificationSettingsForm
 from chorus.models import Structure
@@ -20,6 +21,14 @@ DIRECTORY_PAGE_SIZE = 20
 # The invoices waiting for an agent: newly available, or completed by the supplier.
 TO_PROCESS = (InvoiceStatus.MISE_A_DISPOSITION, InvoiceStatus.COMPLETEE)
 AGENT_ENGAGEMENTS_SHOWN = 50
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API never uses cookies, so a refusal there is answered in JSON;
+    the portal shows its DSFR 403 page saying to reload the form."""
+    if request.path.startswith(("/api/", "/cpro/")):
+        return errors.json_error(errors.FORBIDDEN, detail=errors.FORBIDDEN_DETAIL)
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
 
 
 def home(request):

@@ -6,6 +6,7 @@ Every move goes through the workflow core (`chorus.workflow.status_transition`, 
 
 import hashlib
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -37,25 +38,40 @@ def content_type_for(filename: str) -> str:
     )
 
 
-def received_file_store(*, data: bytes, filename: str) -> ReceivedFile:
+def received_file_store(*, data: bytes | File, filename: str) -> ReceivedFile:
     """Keeps bytes exactly as received, with their SHA-256, in the caller's transaction.
 
+    `data` may be an uploaded file (on disk past FILE_UPLOAD_MAX_MEMORY_SIZE): it is then
+    hashed and copied chunk by chunk, never held in memory whole.
     The file is written before the row and deleted if the row cannot be saved; a caller whose
     own transaction fails later deletes it too (`received.file.delete(save=False)`).
     """
+    content = data if isinstance(data, File) else ContentFile(data)
     received = ReceivedFile(
         filename=filename[:255],
         content_type=content_type_for(filename),
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=content.size,
+        sha256=sha256_of(data),
     )
-    received.file.save(filename or "fichier", ContentFile(data), save=False)
+    received.file.save(filename or "fichier", content, save=False)
     try:
         received.save()
     except BaseException:
         received.file.delete(save=False)
         raise
     return received
+
+
+def sha256_of(data: bytes | File) -> str:
+    """The SHA-256 of bytes, or of a file read chunk by chunk."""
+    if not isinstance(data, File):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    data.seek(0)
+    for chunk in data.chunks():
+        digest.update(chunk)
+    data.seek(0)
+    return digest.hexdigest()
 
 
 @transaction.atomic

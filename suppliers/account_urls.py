@@ -6,6 +6,7 @@ from django.urls import path, reverse_lazy
 
 from chorus import views as chorus_views
 from chorus.forms import LoginForm
+from suppliers import account_views
 from suppliers.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
@@ -24,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(
+        account_views.PasswordResetView.as_view(
             form_class=PasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
@@ -41,7 +42,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
+        account_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

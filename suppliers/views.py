@@ -59,7 +59,7 @@ def signup(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            login(request, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return _after_attach(request, attachment)
     return render(request, "suppliers/signup.html", {"form": form})
 

@@ -56,8 +56,10 @@ Message codes (`libelle` "GCU_MSG_<GG>_<NNN> : explication" ; `codeRetour` = GG 
   003 token without the openid scope; 000 other refusals
 - 04 the request: 001 malformed JSON (400), 002 invalid data (400, with `erreurs`
   [{champ, message}]), 003 unknown path (404), 004 method not allowed (405), 005 content type
-  not JSON (415); 000 other refusals
-- 05 throttling (429, with Retry-After): 001
+  not JSON (415), 006 body too large (413, refused from its Content-Length before it is read);
+  000 other refusals
+- 05 throttling (429, with Retry-After): 001 too many calls of a client, 002 too many failed
+  credentials of an account or address (django-axes, `chorus.lockout`)
 - 06 structures directory (404): 001 structure not visible, 002 service not found
 - 09 platform (500): 001 internal error (logged with its traceback)
 - 10-19 invoices (factures), 20-29 rejections and recycling, 30-39 justice fees (mémoires),

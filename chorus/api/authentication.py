@@ -23,6 +23,7 @@ from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request as OAuthRequest
 from rest_framework.authentication import BaseAuthentication
 
+from chorus import lockout
 from chorus.api import errors
 from chorus.models import Structure, TechnicalAccount
 
@@ -90,12 +91,17 @@ class CproAuthentication(BaseAuthentication):
         if not separator or not login or not password:
             raise errors.CproAuthenticationFailed(errors.ACCOUNT_MALFORMED)
 
+        # Brute force: a locked login or address is refused before any password check.
+        django_request = request._request
+        if lockout.is_locked(django_request, login):
+            wait = lockout.retry_after(django_request, login)
+            raise errors.CproLockedOut(wait=wait)
         account = TechnicalAccount.objects.select_related("structure").filter(login=login).first()
         if account is None:
             # Hash anyway: an unknown login must take as long as a wrong password.
             make_password(password)
-            raise errors.CproAuthenticationFailed(errors.ACCOUNT_REFUSED)
-        if not _password_matches(account, header, password):
+        if account is None or not _password_matches(account, header, password):
+            lockout.failure_record(django_request, login, sender=CproAuthentication)
             raise errors.CproAuthenticationFailed(errors.ACCOUNT_REFUSED)
         if not account.active:
             raise errors.CproError(errors.ACCOUNT_INACTIVE, login=account.login)

@@ -1,14 +1,17 @@
 """The base of every /cpro/ operation: authentication, throttling, JSON only, documented errors."""
 
+from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from chorus.api import errors
 from chorus.api.authentication import ApiCaller, CproAuthentication
 from chorus.api.envelope import ErrorSerializer
+from chorus.api.parsers import CproJSONParser
 from chorus.api.throttling import ClientRateThrottle
 
 
@@ -25,9 +28,24 @@ class CproView(APIView):
     authentication_classes = [CproAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = [ClientRateThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [CproJSONParser]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnlyNegotiation
+
+    def max_body_bytes(self) -> int:
+        """The largest JSON body the operation reads (the file operations allow more)."""
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    def body_too_large(self, *, size: int, limit: int) -> errors.CproError:
+        return errors.CproError(
+            errors.BODY_TOO_LARGE,
+            size=size,
+            limit=limit,
+            advice=_(
+                "allégez la requête (moins de critères, de lignes ou d'éléments dans les "
+                "listes) ; une liste de résultats se demande page par page."
+            ),
+        )
 
     @property
     def caller(self) -> ApiCaller:
@@ -42,6 +60,9 @@ class CproView(APIView):
 
 _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Requête invalide (GCU_MSG_04_xxx)."),
+    413: OpenApiResponse(
+        ErrorSerializer, description="Corps de la requête trop volumineux (GCU_MSG_04_006)."
+    ),
     401: OpenApiResponse(
         ErrorSerializer, description="Jeton ou compte technique absent ou refusé (GCU_MSG_02_xxx)."
     ),

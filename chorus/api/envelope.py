@@ -25,6 +25,25 @@ ASCENDING = "Ascendant"
 DESCENDING = "Descendant"
 
 
+# Ids are signed 64-bit integers in the database: a larger number names nothing, and a
+# database cannot even compare it.
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An id sent by a client: 0 to 2^63 - 1 (0 and null mean "none", as clients send)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+def optional_list(child: serializers.Field, **kwargs) -> serializers.ListField:
+    """A list that may be absent or null, but whose items may not be null."""
+    return serializers.ListField(child=child, required=False, allow_null=True, **kwargs)
+
+
 class CproResponseSerializer(serializers.Serializer):
     """Every successful answer: `codeRetour` 0 and `libelle` GCU_MSG_01_000."""
 
@@ -64,11 +83,17 @@ class PaginationSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=MAX_ID,
         help_text=_("Résultats par page : %(default)s par défaut, au plus %(max)s.")
         % {"default": DEFAULT_PAGE_SIZE, "max": MAX_PAGE_SIZE},
     )
     pageResultatDemandee = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text=_("Page demandée, à partir de 1.")
+        required=False,
+        allow_null=True,
+        min_value=1,
+        # The offset of the page stays within what a database counts.
+        max_value=MAX_ID // MAX_PAGE_SIZE,
+        help_text=_("Page demandée, à partir de 1."),
     )
     triColonne = serializers.CharField(
         required=False,

@@ -100,6 +100,10 @@ ACCOUNT_REFUSED = Message(
 
 # 03: authorisation (403).
 FORBIDDEN = Message("GCU_MSG_03_000", 403, _("Accès refusé : {detail}"))
+FORBIDDEN_DETAIL = _(
+    "cette opération ne vous est pas permise. Vérifiez le compte technique envoyé dans "
+    "l'en-tête cpro-account."
+)
 ACCOUNT_INACTIVE = Message(
     "GCU_MSG_03_001",
     403,
@@ -127,6 +131,10 @@ TOKEN_SCOPE = Message(
 
 # 04: the request itself (400, 404, 405, 415...).
 REQUEST_REFUSED = Message("GCU_MSG_04_000", 400, _("Requête refusée : {detail}"))
+BAD_REQUEST_DETAIL = _(
+    "la requête est mal formée ou son corps est trop volumineux : vérifiez l'adresse appelée, "
+    "l'en-tête Host et la taille du corps."
+)
 JSON_MALFORMED = Message(
     "GCU_MSG_04_001",
     400,
@@ -158,6 +166,15 @@ MEDIA_TYPE_UNSUPPORTED = Message(
     ),
 )
 
+BODY_TOO_LARGE = Message(
+    "GCU_MSG_04_006",
+    413,
+    _(
+        "Le corps de la requête fait {size} octets, au-delà des {limit} octets admis pour "
+        "cette opération : {advice}"
+    ),
+)
+
 # 05: throttling (429).
 THROTTLED = Message(
     "GCU_MSG_05_001",
@@ -165,6 +182,16 @@ THROTTLED = Message(
     _(
         "Trop de requêtes pour ce client : réessayez dans {wait} secondes (en-tête "
         "Retry-After) et espacez vos appels."
+    ),
+)
+
+LOCKED_OUT = Message(
+    "GCU_MSG_05_002",
+    429,
+    _(
+        "Trop d'échecs d'authentification pour ce compte ou depuis cette adresse : l'accès est "
+        "bloqué, réessayez dans {minutes} minutes (en-tête Retry-After). Vérifiez l'identifiant "
+        "et le mot de passe (ou le secret du client OAuth) avant de réessayer."
     ),
 )
 
@@ -212,6 +239,14 @@ class CproError(exceptions.APIException):
 
 class CproAuthenticationFailed(CproError, exceptions.AuthenticationFailed):
     """A 401 error: DRF adds the WWW-Authenticate challenge of the view's authentication."""
+
+
+class CproLockedOut(CproError):
+    """Too many failed credentials (429): `wait` seconds become the Retry-After header."""
+
+    def __init__(self, *, wait: int):
+        super().__init__(LOCKED_OUT, minutes=-(-wait // 60))
+        self.wait = wait
 
 
 _HINTS = {

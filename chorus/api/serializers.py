@@ -9,6 +9,7 @@ from rest_framework import serializers
 from chorus.api import selectors
 from chorus.api.envelope import (
     CproResponseSerializer,
+    IdField,
     PaginatedRequestSerializer,
     PaginatedResponseSerializer,
     PaginationSerializer,
@@ -118,12 +119,10 @@ class RechercherStructureResponseSerializer(PaginatedResponseSerializer):
 
 
 class ConsulterStructureRequestSerializer(serializers.Serializer):
-    idStructure = serializers.IntegerField(
+    idStructure = IdField(
         required=False, help_text=_("idStructureCPP renvoyé par structures/v1/rechercher.")
     )
-    idStructureCPP = serializers.IntegerField(
-        required=False, help_text=_("Autre nom accepté pour idStructure.")
-    )
+    idStructureCPP = IdField(required=False, help_text=_("Autre nom accepté pour idStructure."))
     codeLangue = _code_langue()
 
     def validate(self, attrs):
@@ -197,9 +196,7 @@ class RechercherServicesRequestSerializer(PaginatedRequestSerializer):
     sort_columns = {"idService": "pk", "codeService": "code", "libelleService": "name"}
     default_sort = "code"
 
-    idStructure = serializers.IntegerField(
-        help_text=_("idStructureCPP renvoyé par structures/v1/rechercher.")
-    )
+    idStructure = IdField(help_text=_("idStructureCPP renvoyé par structures/v1/rechercher."))
     parametresRechercherServicesStructure = PaginationSerializer(
         required=False, allow_null=True, help_text=_("Autre nom accepté pour « parametres ».")
     )
@@ -240,12 +237,8 @@ class RechercherServicesResponseSerializer(PaginatedResponseSerializer):
 
 
 class ConsulterServiceRequestSerializer(serializers.Serializer):
-    idStructure = serializers.IntegerField(
-        help_text=_("idStructureCPP renvoyé par structures/v1/rechercher.")
-    )
-    idService = serializers.IntegerField(
-        help_text=_("idService renvoyé par structures/v1/rechercher/services.")
-    )
+    idStructure = IdField(help_text=_("idStructureCPP renvoyé par structures/v1/rechercher."))
+    idService = IdField(help_text=_("idService renvoyé par structures/v1/rechercher/services."))
     codeLangue = _code_langue()
 
 

@@ -4,16 +4,23 @@ Apps add their operations here (e.g. `path("cpro/factures/v1/", include("invoice
 above the last route, which answers any other /api/ or /cpro/ path with a JSON 404.
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from chorus.api import errors, views
 
 urlpatterns = [
     path("api/oauth/token", views.TokenView.as_view(), name="api_token"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="api_schema"),
+    # Swagger UI's page carries a small <style> block; its script is a separate file.
     re_path(
-        r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"
+        r"^api/docs/?$",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+        ),
+        name="api_docs",
     ),
     path(
         "cpro/transverses/v1/health-check",

@@ -1,11 +1,17 @@
 """The OAuth token endpoint and the core operations: health check, structures directory."""
 
+import base64
+import binascii
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as oauth2_views
 
+from chorus import lockout
 from chorus.api import errors, selectors
 from chorus.api.base import CproView, cpro_operation
 from chorus.api.envelope import CproResponseSerializer, cpro_success, paginate
@@ -36,15 +42,45 @@ class TokenView(oauth2_views.TokenView):
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            return super().dispatch(request, *args, **kwargs)
+            return self._token(request, *args, **kwargs)
+        except RequestDataTooBig:
+            return errors.json_error(
+                errors.BODY_TOO_LARGE,
+                size=request.META.get("CONTENT_LENGTH", "?"),
+                limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                advice=_("une demande de jeton ne porte que quelques champs courts."),
+            )
         except Exception:
             logger.exception("Unexpected error on the OAuth token endpoint")
             return errors.json_error(errors.INTERNAL_ERROR)
+
+    def _token(self, request, *args, **kwargs):
+        """DOT's answer, with wrong client secrets counted per client_id and per address."""
+        client_id = _client_id(request)
+        if request.method == "POST" and lockout.is_locked(request, client_id):
+            return lockout.lockout_response(request, credentials={"username": client_id})
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 401:
+            lockout.failure_record(request, client_id, sender=TokenView)
+        return response
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         return errors.json_error(
             errors.METHOD_NOT_ALLOWED, method=request.method, path=request.path, allowed="POST"
         )
+
+
+def _client_id(request) -> str:
+    """The client_id of a token request, from the form or from HTTP Basic authentication."""
+    if client_id := request.POST.get("client_id"):
+        return client_id
+    scheme, _, credentials = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(credentials).decode().partition(":")[0]
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+    return ""
 
 
 class HealthCheckView(CproView):

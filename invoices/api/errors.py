@@ -187,7 +187,8 @@ REQUEST_TOO_LARGE = Message(
     413,
     _(
         "Le corps de la requête fait {size} octets, au-delà des {limit} octets admis pour "
-        "cette opération : envoyez un fichier plus petit (découpez un lot en plusieurs dépôts)."
+        "cette opération : envoyez un fichier plus petit (découpez un lot en plusieurs "
+        "dépôts, ou déposez-le par le portail ou par le canal EDI)."
     ),
 )
 NOT_REJECTED = Message(

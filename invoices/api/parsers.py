@@ -1,33 +1,22 @@
-"""JSON bodies larger than DATA_UPLOAD_MAX_MEMORY_SIZE, for the operations that carry files.
+"""The body caps of the operations that carry a file in base64 inside their JSON.
 
-DRF reads a JSON body through `request.body`, which Django caps at
-DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default) for every form of the site; a deposit
-carries its file in base64 inside the JSON. This parser reads the stream itself, with the
-operation's own cap (`max_body_bytes` on the view), and refuses a larger body with a coded
-413 before reading it.
+Django caps form bodies at DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), which every other /cpro/
+operation keeps (`chorus.api.parsers`); a deposit carries its whole file, 4 bytes of base64
+for 3. Such a body is decoded in memory, so the API takes files up to API_UPLOAD_MAX_BYTES:
+larger flows go through the portal or the EDI channel, which write them to disk.
 """
 
-from rest_framework.parsers import BaseParser, JSONParser
-
-from invoices.api import errors
+from django.conf import settings
 
 # Room for the other fields around the base64 content.
 ENVELOPE_BYTES = 64 * 1024
 
 
+def api_flow_limit() -> int:
+    """The largest flow file the API deposit takes."""
+    return min(settings.FLOW_MAX_BYTES, settings.API_UPLOAD_MAX_BYTES)
+
+
 def body_limit(file_limit: int) -> int:
     """The largest body for a file of `file_limit` bytes sent in base64 (4 bytes for 3)."""
     return -(-file_limit // 3) * 4 + ENVELOPE_BYTES
-
-
-class UploadJSONParser(BaseParser):
-    media_type = "application/json"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        context = parser_context or {}
-        request, view = context["request"], context["view"]
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        limit = view.max_body_bytes()
-        if length > limit:
-            raise errors.CproError(errors.REQUEST_TOO_LARGE, size=length, limit=limit)
-        return JSONParser().parse(stream, media_type, parser_context)

@@ -9,18 +9,20 @@ histories, "AAAA-MM-JJ HH:MM" as the clients read them.
 import base64
 import binascii
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chorus.api.envelope import (
     CproResponseSerializer,
+    IdField,
     PaginatedRequestSerializer,
     PaginatedResponseSerializer,
     PaginationSerializer,
+    optional_list,
 )
 from invoices.api import errors
+from invoices.api.parsers import api_flow_limit
 from invoices.api.services import DOWNLOAD_FORMATS
 from invoices.api.submission import CADRE_SUPPORTED, PAYMENT_MEANS, TYPE_CODES, TYPES_TVA
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax, InvoiceStatus
@@ -180,7 +182,7 @@ class DeposerFluxRequestSerializer(serializers.Serializer):
         default=False,
         help_text=_("Accepté pour compatibilité ; une signature n'est pas vérifiée."),
     )
-    idUtilisateurCourant = serializers.IntegerField(
+    idUtilisateurCourant = IdField(
         required=False, allow_null=True, help_text=_("Accepté pour compatibilité, ignoré.")
     )
 
@@ -211,8 +213,11 @@ class DeposerFluxRequestSerializer(serializers.Serializer):
         attrs["contenu"] = decode_base64(
             attrs.pop("fichierFlux"),
             field="fichierFlux",
-            limit=settings.FLOW_MAX_BYTES,
-            advice=_("découpez le lot en plusieurs dépôts."),
+            limit=api_flow_limit(),
+            advice=_(
+                "découpez le lot en plusieurs dépôts, ou déposez-le par le portail ou par le "
+                "canal EDI, qui acceptent des flux plus volumineux."
+            ),
         )
         return attrs
 
@@ -236,15 +241,15 @@ class SoumettreDestinataireSerializer(serializers.Serializer):
 
 
 class SoumettreFournisseurSerializer(serializers.Serializer):
-    idFournisseur = serializers.IntegerField(
+    idFournisseur = IdField(
         required=False,
         allow_null=True,
         help_text=_("idStructureCPP de votre structure ; toute autre valeur est refusée."),
     )
-    idServiceFournisseur = serializers.IntegerField(
+    idServiceFournisseur = IdField(
         required=False, allow_null=True, help_text=_("Accepté pour compatibilité, ignoré.")
     )
-    codeCoordonneesBancairesFournisseur = serializers.IntegerField(
+    codeCoordonneesBancairesFournisseur = IdField(
         required=False,
         allow_null=True,
         help_text=_("Identifiant d'un compte bancaire de votre structure (virement)."),
@@ -279,7 +284,7 @@ class SoumettreReferencesSerializer(serializers.Serializer):
 
 
 class SoumettreLignePosteSerializer(serializers.Serializer):
-    lignePosteNumero = serializers.IntegerField(required=False, allow_null=True)
+    lignePosteNumero = IdField(required=False, allow_null=True)
     lignePosteReference = optional_text(200, help_text=_("Référence de l'article (BT-155)."))
     lignePosteDenomination = serializers.CharField(max_length=500)
     lignePosteQuantite = amount_in()
@@ -313,20 +318,18 @@ class SoumettreMontantTotalSerializer(serializers.Serializer):
 
 class PieceJointePrincipaleSerializer(serializers.Serializer):
     pieceJointePrincipaleDesignation = optional_text(200)
-    pieceJointePrincipaleId = serializers.IntegerField(
+    pieceJointePrincipaleId = IdField(
         help_text=_("pieceJointeId renvoyé par transverses/v1/ajouter/fichier.")
     )
 
 
 class PieceJointeComplementaireSerializer(serializers.Serializer):
     pieceJointeComplementaireDesignation = optional_text(200)
-    pieceJointeComplementaireId = serializers.IntegerField(
+    pieceJointeComplementaireId = IdField(
         help_text=_("pieceJointeId renvoyé par transverses/v1/ajouter/fichier.")
     )
-    pieceJointeComplementaireIdLiaison = serializers.IntegerField(required=False, allow_null=True)
-    pieceJointeComplementaireNumeroLigneFacture = serializers.IntegerField(
-        required=False, allow_null=True
-    )
+    pieceJointeComplementaireIdLiaison = IdField(required=False, allow_null=True)
+    pieceJointeComplementaireNumeroLigneFacture = IdField(required=False, allow_null=True)
     pieceJointeComplementaireType = optional_text(50)
 
 
@@ -339,21 +342,21 @@ class SoumettreFactureRequestSerializer(serializers.Serializer):
     )
     dateFacture = date_field()
     dateEcheancePaiement = date_field(required=False, allow_null=True)
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
     commentaire = optional_text(2000)
     destinataire = SoumettreDestinataireSerializer()
     fournisseur = SoumettreFournisseurSerializer(required=False, allow_null=True)
     cadreDeFacturation = SoumettreCadreSerializer(required=False, allow_null=True)
     references = SoumettreReferencesSerializer(required=False, allow_null=True)
-    lignePoste = SoumettreLignePosteSerializer(many=True, allow_empty=False)
-    ligneTva = SoumettreLigneTvaSerializer(many=True, required=False, allow_null=True)
+    lignePoste = serializers.ListField(
+        child=SoumettreLignePosteSerializer(), allow_empty=False, min_length=1
+    )
+    ligneTva = optional_list(SoumettreLigneTvaSerializer())
     montantTotal = SoumettreMontantTotalSerializer()
-    pieceJointePrincipale = PieceJointePrincipaleSerializer(
-        many=True, required=False, allow_null=True, help_text=_("Un objet ou une liste.")
+    pieceJointePrincipale = optional_list(
+        PieceJointePrincipaleSerializer(), help_text=_("Un objet ou une liste.")
     )
-    pieceJointeComplementaire = PieceJointeComplementaireSerializer(
-        many=True, required=False, allow_null=True
-    )
+    pieceJointeComplementaire = optional_list(PieceJointeComplementaireSerializer())
 
     def to_internal_value(self, data):
         # Clients send the main attachment as one object or as a list of them.
@@ -377,16 +380,16 @@ class SoumettreFactureResponseSerializer(CproResponseSerializer):
 
 
 class DestinataireCritereSerializer(serializers.Serializer):
-    idDestinataire = serializers.IntegerField(help_text=_("idStructureCPP du destinataire."))
+    idDestinataire = IdField(help_text=_("idStructureCPP du destinataire."))
     listeIdServiceExecutant = serializers.ListField(
-        child=serializers.IntegerField(), required=False, allow_null=True
+        child=IdField(), required=False, allow_null=True
     )
 
 
 class FournisseurCritereSerializer(serializers.Serializer):
-    idFournisseur = serializers.IntegerField(help_text=_("idStructureCPP du fournisseur."))
+    idFournisseur = IdField(help_text=_("idStructureCPP du fournisseur."))
     listeIdService = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         allow_null=True,
         help_text=_("Accepté pour compatibilité, ignoré."),
@@ -427,7 +430,7 @@ class InvoiceSearchSerializer(PaginatedRequestSerializer):
     montantAPayerMax = criterion_amount()
     numeroBonCommande = optional_text(200)
     numeroMarche = optional_text(200)
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -439,15 +442,15 @@ class InvoiceSearchSerializer(PaginatedRequestSerializer):
 
 class RechercherFournisseurRequestSerializer(InvoiceSearchSerializer):
     numeroFluxDepot = optional_text(30)
-    listeDestinataire = DestinataireCritereSerializer(many=True, required=False, allow_null=True)
+    listeDestinataire = optional_list(DestinataireCritereSerializer())
     rechercheFactureParFournisseur = PaginationSerializer(
         required=False, allow_null=True, help_text=_("Autre nom accepté pour « parametres ».")
     )
 
 
 class RechercherRecipiendaireRequestSerializer(InvoiceSearchSerializer):
-    listeFournisseurs = FournisseurCritereSerializer(many=True, required=False, allow_null=True)
-    idServiceExecutant = serializers.IntegerField(required=False, allow_null=True)
+    listeFournisseurs = optional_list(FournisseurCritereSerializer())
+    idServiceExecutant = IdField(required=False, allow_null=True)
     listeTypeFacture = TextListField(
         child=serializers.CharField(),
         required=False,
@@ -508,9 +511,9 @@ class RechercherFacturesResponseSerializer(PaginatedResponseSerializer):
 
 
 class ConsulterFactureRequestSerializer(serializers.Serializer):
-    identifiantFactureCPP = serializers.IntegerField()
+    identifiantFactureCPP = IdField()
     codeLangue = optional_text(5, help_text=_("Accepté pour compatibilité."))
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
 
 
 class CadreDeFacturationOutSerializer(serializers.Serializer):
@@ -681,9 +684,9 @@ class ConsulterHistoriqueRequestSerializer(PaginatedRequestSerializer):
     sort_columns = {"histoStatutId": "pk", "histoStatutDatePassage": "at"}
     default_sort = "at"
 
-    idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture."))
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
-    idEspace = serializers.IntegerField(
+    idFacture = IdField(help_text=_("identifiantFactureCPP de la facture."))
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
+    idEspace = IdField(
         required=False, allow_null=True, help_text=_("Accepté pour compatibilité, ignoré.")
     )
     paramRechercheHistoStatuts = PaginationSerializer(
@@ -912,7 +915,7 @@ class TraiterRejetResponseSerializer(CproResponseSerializer):
 
 
 class IdFactureSerializer(serializers.Serializer):
-    idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture."))
+    idFacture = IdField(help_text=_("identifiantFactureCPP de la facture."))
 
 
 class OuiNonField(serializers.BooleanField):
@@ -925,7 +928,9 @@ class OuiNonField(serializers.BooleanField):
 
 
 class TelechargerGroupeRequestSerializer(serializers.Serializer):
-    listeFacture = IdFactureSerializer(many=True, allow_empty=False, max_length=500)
+    listeFacture = serializers.ListField(
+        child=IdFactureSerializer(), allow_empty=False, min_length=1, max_length=500
+    )
     format = choice(
         DOWNLOAD_FORMATS,
         help_text=_(
@@ -934,8 +939,8 @@ class TelechargerGroupeRequestSerializer(serializers.Serializer):
         ),
     )
     avecPiecesJointesComplementaires = OuiNonField(required=False, default=False)
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
-    idEspace = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
+    idEspace = IdField(required=False, allow_null=True)
 
 
 class TelechargerGroupeResponseSerializer(CproResponseSerializer):
@@ -1021,7 +1026,7 @@ class AjouterFichierRequestSerializer(serializers.Serializer):
         help_text=_("Extension admise : %(extensions)s.")
         % {"extensions": ", ".join(sorted(ALLOWED_ATTACHMENT_EXTENSIONS))},
     )
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
 
     def validate(self, attrs):
         extension = attrs["pieceJointeExtension"].strip().lstrip(".").lower()

@@ -272,7 +272,7 @@ def _exemption(motive: str) -> Exemption:
 
 
 def _payment(data: dict, structure: Structure, problems: _Problems) -> c.PaymentInstructions | None:
-    mode = data.get("references", {}).get("modePaiement")
+    mode = (data.get("references") or {}).get("modePaiement")
     if not mode:
         return None
     code, label = PAYMENT_MEANS[mode]

@@ -11,7 +11,6 @@ refused move is a coded 400 (`errors.transition_refusal`).
 
 import base64
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from chorus.enums import Channel
 from chorus.workflow import Actor, TransitionRefused
 from invoices import rules, selectors
 from invoices.api import errors, services, shapes
-from invoices.api.parsers import UploadJSONParser, body_limit
+from invoices.api.parsers import api_flow_limit, body_limit
 from invoices.api.serializers import (
     AjouterFichierRequestSerializer,
     AjouterFichierResponseSerializer,
@@ -82,11 +81,16 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-class DeposerFluxView(CproView):
-    parser_classes = [UploadJSONParser]
+class _FileOperation(CproView):
+    """An operation carrying a file in base64: a larger cap, and its own advice beyond it."""
 
+    def body_too_large(self, *, size: int, limit: int) -> errors.CproError:
+        return errors.CproError(errors.REQUEST_TOO_LARGE, size=size, limit=limit)
+
+
+class DeposerFluxView(_FileOperation):
     def max_body_bytes(self) -> int:
-        return body_limit(settings.FLOW_MAX_BYTES)
+        return body_limit(api_flow_limit())
 
     @cpro_operation(
         operation_id="deposerFluxFacture",
@@ -721,9 +725,7 @@ class ConsulterCRDetailleView(CproView):
         )
 
 
-class AjouterFichierView(CproView):
-    parser_classes = [UploadJSONParser]
-
+class AjouterFichierView(_FileOperation):
     def max_body_bytes(self) -> int:
         return body_limit(ATTACHMENT_MAX_BYTES)
 

@@ -4,16 +4,16 @@ Every channel (portal, API, EDI) calls `flow_receive`; the rest runs in Celery t
 can crash and run again (see `pipeline`).
 """
 
-import hashlib
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 
 from chorus.models import Membership, Structure, TechnicalAccount, User
 from chorus.workflow import Actor, TransitionRefused, history_start, status_transition
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax
 from invoices.models import Flow, ReceivedFile
-from invoices.services import received_file_store
+from invoices.services import received_file_store, sha256_of
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def flow_create(
 
 def flow_receive(
     *,
-    data: bytes,
+    data: bytes | File,
     filename: str,
     channel: str,
     structure: Structure,
@@ -99,7 +99,7 @@ def flow_receive(
     from invoices.tasks import flow_process_task
 
     key = depositor_key(user=user, technical_account=technical_account)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_of(data)
     existing = Flow.objects.filter(depositor_key=key, sha256=digest).first()
     if existing is not None:
         return Receipt(existing, created=False)

@@ -325,3 +325,14 @@ def test_submitting_needs_both_credentials(client, service):
 
     assert response.status_code == 401
     assert response.json()["libelle"].startswith("GCU_MSG_02_001")
+
+
+def test_null_references_are_read_as_none_given(cpro, service):
+    """Found by the schema-based fuzzing: `"references": null` answered 500."""
+    payload = soumettre_payload(service)
+    payload["references"] = None
+
+    response = cpro.post(SOUMETTRE, payload)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["statutFacture"] == InvoiceStatus.MISE_A_DISPOSITION

@@ -43,3 +43,22 @@ def test_the_docs_page_loads_its_assets_from_the_platform(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_the_schema_states_ranges_required_fields_and_list_sizes(client):
+    components = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+
+    criterion = components["DestinataireCritereRequest"]
+    assert criterion["required"] == ["idDestinataire"]
+    assert criterion["properties"]["idDestinataire"]["maximum"] == 2**63 - 1
+    assert criterion["properties"]["idDestinataire"]["minimum"] == 0
+    search = components["RechercherFournisseurRequestRequest"]["properties"]
+    assert search["listeDestinataire"]["nullable"] is True
+    assert "nullable" not in search["listeDestinataire"]["items"]
+    download = components["TelechargerGroupeRequestRequest"]["properties"]["listeFacture"]
+    assert (download["minItems"], download["maxItems"]) == (1, 500)
+    submit = components["SoumettreFactureRequestRequest"]
+    assert submit["properties"]["lignePoste"]["minItems"] == 1
+    assert {"numeroFactureSaisi", "dateFacture", "destinataire", "lignePoste"} <= set(
+        submit["required"]
+    )

@@ -2,9 +2,10 @@
 
 import json
 
+import pytest
 from django.test import RequestFactory
 
-from chorus.urls import handler404, handler500
+from chorus.urls import handler400, handler404, handler500
 
 
 def test_a_server_error_under_the_api_answers_the_json_envelope():
@@ -25,8 +26,16 @@ def test_a_not_found_under_the_api_names_the_path_in_json():
     assert "/cpro/inconnu" in json.loads(response.content)["libelle"]
 
 
+@pytest.mark.django_db
 def test_portal_errors_stay_html_pages():
     request = RequestFactory().get("/fournisseurs/inconnu/")
 
     assert handler404(request, Exception()).headers["Content-Type"].startswith("text/html")
     assert handler500(request).headers["Content-Type"].startswith("text/html")
+
+
+def test_a_request_refused_before_any_view_answers_json_under_the_api():
+    response = handler400(RequestFactory().post("/cpro/factures/v1/soumettre"), Exception())
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["codeRetour"] == 4000

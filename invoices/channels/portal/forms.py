@@ -425,7 +425,25 @@ class UploadForm(DsfrBaseForm):
         ),
     )
 
+    def __init__(self, *args, too_large: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set when the upload was cut off at FLOW_MAX_BYTES (chorus.uploads): no file arrived.
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False
+
     def clean_file(self):
+        if self.too_large:
+            raise ValidationError(
+                _(
+                    "Le fichier envoyé pèse %(size)s, au-delà de la limite de %(max)s par dépôt : "
+                    "il n'a pas été reçu. Découpez le lot en plusieurs dépôts."
+                )
+                % {
+                    "size": filesizeformat(self.too_large),
+                    "max": filesizeformat(settings.FLOW_MAX_BYTES),
+                }
+            )
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith(FLOW_EXTENSIONS):

@@ -486,7 +486,9 @@ class UploadView(PortalView):
         return self.render_upload(forms.UploadForm())
 
     def post(self, request):
-        form = forms.UploadForm(request.POST, request.FILES)
+        form = forms.UploadForm(
+            request.POST, request.FILES, too_large=getattr(request, "upload_too_large", None)
+        )
         if not form.is_valid():
             if _wants_json(request):
                 return JsonResponse(
@@ -496,7 +498,8 @@ class UploadView(PortalView):
             return self.render_upload(form, status=400)
         upload = form.cleaned_data["file"]
         receipt = flow_receive(
-            data=upload.read(),
+            # The uploaded file itself: past 2.5 MB it is on disk, and stays there.
+            data=upload,
             filename=upload.name,
             channel=DepositChannel.PORTAIL,
             structure=self.structure,
