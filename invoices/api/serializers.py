@@ -789,7 +789,7 @@ class ConsulterHistoriqueResponseSerializer(CproResponseSerializer):
 
 
 class TraiterFactureRecueRequestSerializer(serializers.Serializer):
-    idFacture = serializers.IntegerField(help_text=_("identifiantFactureCPP de la facture reçue."))
+    idFacture = IdField(help_text=_("identifiantFactureCPP de la facture reçue."))
     nouveauStatut = choice(INVOICE_STATUSES)
     motif = optional_text(
         2000,
@@ -799,7 +799,7 @@ class TraiterFactureRecueRequestSerializer(serializers.Serializer):
         ),
     )
     numeroDPMandat = optional_text(50, help_text=_("Numéro du mandat, obligatoire pour MANDATEE."))
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
 
 
 class TraiterFactureRecueResponseSerializer(CproResponseSerializer):
@@ -828,7 +828,7 @@ class EtatsTraitementResponseSerializer(CproResponseSerializer):
 
 
 class CompleterFactureRequestSerializer(serializers.Serializer):
-    identifiantFactureCPP = serializers.IntegerField()
+    identifiantFactureCPP = IdField()
     commentaire = optional_text(
         2000, help_text=_("Ce que vous apportez en réponse à la suspension (obligatoire).")
     )
@@ -838,7 +838,7 @@ class CompleterFactureRequestSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Pièces déposées par transverses/v1/ajouter/fichier."),
     )
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
 
 
 class CompleterFactureResponseSerializer(CproResponseSerializer):
@@ -867,7 +867,7 @@ class RecyclerReferenceSerializer(serializers.Serializer):
 
 
 class RecyclerFactureRequestSerializer(serializers.Serializer):
-    identifiantFactureCPP = serializers.IntegerField()
+    identifiantFactureCPP = IdField()
     commentaire = optional_text(2000)
     destinataire = RecyclerDestinataireSerializer(
         required=False, allow_null=True, help_text=_("null : destinataire et service inchangés.")
@@ -875,7 +875,7 @@ class RecyclerFactureRequestSerializer(serializers.Serializer):
     reference = RecyclerReferenceSerializer(
         required=False, allow_null=True, help_text=_("null : engagement juridique inchangé.")
     )
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
 
     def to_internal_value(self, data):
         # Some clients write "references", as in soumettre.
@@ -895,16 +895,14 @@ class RecyclerFactureResponseSerializer(CproResponseSerializer):
 
 
 class DemandePaiementSerializer(serializers.Serializer):
-    idDemandePaiement = serializers.IntegerField(
-        help_text=_("identifiantFactureCPP d'une facture rejetée.")
-    )
+    idDemandePaiement = IdField(help_text=_("identifiantFactureCPP d'une facture rejetée."))
 
 
 class TraiterRejetRequestSerializer(serializers.Serializer):
     listeDemandePaiement = DemandePaiementSerializer(many=True, allow_empty=False, max_length=500)
     motifRejet = optional_text(2000, help_text=_("Enregistré avec la prise d'acte."))
     cpltInfos = optional_text(2000, help_text=_("Enregistré avec la prise d'acte."))
-    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True)
+    idUtilisateurCourant = IdField(required=False, allow_null=True)
 
 
 class TraiterRejetResponseSerializer(CproResponseSerializer):
