@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.workflow import TransitionRefused
 from invoices import codes
+from invoices.enums import InvoiceStatus
 from invoices.formats.facturx import money
 from invoices.models import Invoice
 
@@ -22,6 +23,33 @@ ACTION_LABELS = {
     "complete": _("Compléter la facture"),
     "recycle": _("Recycler la facture"),
     "acknowledge": _("Prendre connaissance du rejet"),
+}
+
+S = InvoiceStatus
+# What happens next, as the supplier's invoice page says under its status (the statuses where
+# the supplier has to act show their form instead).
+SUPPLIER_NEXT_STEPS = {
+    S.DEPOSEE: _("La plateforme achemine la facture vers son destinataire."),
+    S.EN_COURS_ACHEMINEMENT: _(
+        "La facture est transmise au système du destinataire, qui la reçoit dans les minutes "
+        "qui viennent."
+    ),
+    S.MISE_A_DISPOSITION: _(
+        "Le destinataire a reçu la facture : il va constater le service fait, puis la mandater "
+        "pour paiement. S'il la suspend, la renvoie ou la rejette, vous êtes prévenu par e-mail."
+    ),
+    S.COMPLETEE: _("Vos compléments sont transmis : le destinataire reprend son traitement."),
+    S.SERVICE_FAIT: _("Le service fait est constaté : la facture va être mandatée pour paiement."),
+    S.MANDATEE: _("La facture est mandatée : le comptable public va la payer."),
+    S.MISE_A_DISPOSITION_COMPTABLE: _("La facture est chez le comptable public, qui va la payer."),
+    S.COMPTABILISEE: _("Le comptable public a enregistré la facture : le paiement suit."),
+    S.MISE_EN_PAIEMENT: _(
+        "Le paiement est parti : il arrive sur votre compte sous quelques jours."
+    ),
+    S.REJETEE: _(
+        "Le destinataire a rejeté la facture (motif dans l'historique) : elle ne sera pas "
+        "payée. Émettez une nouvelle facture, avec un nouveau numéro."
+    ),
 }
 
 # The form field a refusal of the workflow core is about (the others concern the whole move).

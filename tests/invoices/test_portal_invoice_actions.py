@@ -266,3 +266,19 @@ def test_the_supplier_is_told_when_payment_statuses_will_not_come(client_in, sup
 
     assert "ne communique pas les statuts de paiement" in silent_page.content.decode()
     assert "ne communique pas les statuts de paiement" not in reporting_page.content.decode()
+
+
+def test_the_page_says_what_happens_next(client_in, supplier, commune, recipient_agent):
+    invoice = available(supplier, commune)
+    html = client_in.get(page_url(invoice)).content.decode()
+    assert 'data-testid="next-step"' in html
+    assert "Le destinataire a reçu la facture" in html
+
+    invoice_reject(
+        invoice=invoice,
+        actor=Actor.member(recipient_agent),
+        motive="MONTANTTOTAL_ERR",
+        comment="Le total ne correspond pas au devis.",
+    )
+    html = client_in.get(page_url(invoice)).content.decode()
+    assert "Émettez une nouvelle facture, avec un nouveau numéro." in html

@@ -71,11 +71,13 @@ def test_login_field_is_labelled_as_an_email_address(client):
     assert 'type="email"' in html
 
 
-def test_a_signed_in_user_changes_their_password_from_the_header(client):
+def test_a_signed_in_user_changes_their_password_from_their_account_page(client):
     user = UserFactory()
     client.force_login(user)
     home = client.get(reverse("home")).content.decode()
-    assert reverse("password_change") in home
+    assert reverse("notification_settings") in home
+    account = client.get(reverse("notification_settings")).content.decode()
+    assert reverse("password_change") in account
 
     new_password = "Encore-un-autre-secret-77"
     response = client.post(

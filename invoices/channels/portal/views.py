@@ -30,7 +30,12 @@ from chorus.pagination import page_of
 from chorus.selectors import public_structures_search
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from invoices import canonical as c
-from invoices.channels.pages import ACTION_LABELS, invoice_data, refusal_on_form
+from invoices.channels.pages import (
+    ACTION_LABELS,
+    SUPPLIER_NEXT_STEPS,
+    invoice_data,
+    refusal_on_form,
+)
 from invoices.channels.portal import forms, services
 from invoices.channels.portal.computations import (
     KeyedTotals,
@@ -722,6 +727,7 @@ class InvoiceDetailView(InvoiceMixin, PortalView):
             invoice=invoice,
             flow=flow_item.flow if flow_item else None,
             timeline=invoice_timeline(invoice),
+            next_step=SUPPLIER_NEXT_STEPS.get(invoice.status),
             attachment_url_name="invoices:attachment_download",
             actions=actions,
             refusal=refusal,
