@@ -4,7 +4,9 @@ cpro-account; none may answer a server error, or an answer the schema does not d
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -34,10 +36,17 @@ def credentials(access_token, technical_account, settings) -> dict:
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"cpro-client": "100000/min"},
     }
-    return {
+    # The WSGI application runs inside the test's transaction: as Django's test client does
+    # (the token above came through it), keep it from closing the connection around each
+    # request; PostgreSQL would lose the transaction, SQLite's in-memory database ignores it.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield {
         "Authorization": f"Bearer {access_token}",
         "cpro-account": cpro_account(technical_account.login),
     }
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_no_operation_answers_a_server_error_or_outside_its_schema(credentials):

@@ -8,6 +8,8 @@ from django.db import connection, connections
 from chorus.workflow import Actor, TransitionRefused, status_transition
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice
+from rejections.models import Motive
+from rejections.seed import motives_seed
 from tests.chorus.factories import MembershipFactory, ServiceFactory
 from tests.invoices.factories import stored_invoice
 
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
     reason="concurrent writers need a server database: set DATABASE_URL to PostgreSQL",
 )
 def test_two_simultaneous_moves_exactly_one_wins():
+    motives_seed(Motive)  # a transactional test before this one may have flushed the catalogue
     service = ServiceFactory()
     invoice = stored_invoice(service=service)
     Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.MISE_A_DISPOSITION)
