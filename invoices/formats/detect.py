@@ -99,6 +99,7 @@ _XML_REFUSALS_EN = {
     "too_large": "is larger than the platform accepts",
     "doctype": "declares a DOCTYPE or entities, refused for security reasons",
     "too_deep": "is nested too deeply",
+    "too_many_elements": "holds more XML elements than an invoice may",
     "syntax": "is not well-formed XML",
     "empty": "is an empty XML document",
 }

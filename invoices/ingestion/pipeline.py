@@ -11,11 +11,14 @@ sweep of stalled flows) neither loses nor duplicates anything:
 """
 
 import logging
+import time
+import uuid
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from chorus.enums import Channel, ReceptionChannel
@@ -25,9 +28,12 @@ from invoices.ingestion import archive, messages
 from invoices.ingestion.receive import flow_status_change
 from invoices.models import Flow, FlowItem
 from invoices.services import invoice_create, invoice_transition, received_file_store
-from invoices.validation import Finding, platform_rules, validate
+from invoices.validation import BudgetExceeded, Finding, platform_rules, validate
 
 logger = logging.getLogger(__name__)
+
+# Only errors that may pass by themselves are retried: the database or broker going away.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 
 # The format each declared syntax must hold.
 _FORMAT_OF_SYNTAX = {
@@ -53,7 +59,16 @@ def flow_split(flow_id: int) -> list[int]:
         # One split at a time per flow: a message delivered twice waits here for the items.
         Flow.objects.select_for_update().filter(pk=flow.pk).first()
         if not flow.items.exists():
-            _record_items(flow)
+            try:
+                with transaction.atomic():
+                    _record_items(flow)
+            except TRANSIENT:
+                raise
+            except Exception:
+                # A flow that cannot even be split would come back through the sweep forever.
+                reference = _error_reference()
+                logger.exception("flow %s could not be split, reference %s", flow.pk, reference)
+                _refuse_flow(flow, FlowStatus.INCIDENTE, messages.flow_internal_error(reference))
     flow.refresh_from_db()
     if flow.is_final:
         return []
@@ -92,7 +107,17 @@ def _refuse_flow(flow: Flow, final: str, error: dict) -> None:
 
 
 def flow_item_process(item_id: int) -> int | None:
-    """Validates one invoice of a flow and, when accepted, deposits it; returns the flow id."""
+    """Validates one invoice of a flow and, when accepted, deposits it; returns the flow id.
+
+    Whatever happens, the invoice leaves EN_ATTENTE with a reason: an unexpected error or a
+    budget exceeded refuses it (an internal error with a reference found in the logs). Only
+    transient errors (the database or broker going away) propagate, for the task to retry;
+    each try is counted first, so a message that keeps failing, or keeps killing its
+    worker, is refused after FLOW_ITEM_MAX_ATTEMPTS tries instead of coming back forever.
+    """
+    FlowItem.objects.filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE).update(
+        attempts=F("attempts") + 1
+    )
     with transaction.atomic():
         item = (
             # Only the item's row: locking the joined flow too would make every other item
@@ -104,28 +129,62 @@ def flow_item_process(item_id: int) -> int | None:
         )
         if item is None:
             return None  # done already, or another worker holds it
-        report = validate(
-            item.received_file.read_bytes(), filename=item.name, depositor=item.flow.structure
-        )
-        findings = list(report.findings) + _syntax_findings(item.flow, report.format)
-        item.format, item.profile = report.format or "", report.profile or ""
-        if any(f.is_fatal for f in findings):
-            _close_item(item, FlowItemStatus.REFUSEE, findings)
-            return item.flow_id
-        try:
-            with transaction.atomic():
-                invoice = _deposit(item, report)
-        except IntegrityError:
-            # Another invoice with this number got in first (CPP-011 held by the database).
-            context = platform_rules.Context(
-                detected=report.detected, depositor=item.flow.structure
-            )
-            findings.append(platform_rules.duplicate_finding(report.invoice, context))
-            _close_item(item, FlowItemStatus.REFUSEE, findings)
-            return item.flow_id
-        item.invoice = invoice
-        _close_item(item, FlowItemStatus.INTEGREE, findings)
+        _close_item(item, *_item_result(item))
         return item.flow_id
+
+
+def _item_result(item: FlowItem) -> tuple[str, list[Finding]]:
+    tries = settings.FLOW_ITEM_MAX_ATTEMPTS
+    if item.attempts > tries:
+        reference = _error_reference()
+        logger.error("flow item %s refused after %d tries, reference %s", item.pk, tries, reference)
+        return FlowItemStatus.REFUSEE, [messages.internal_error_finding(reference, tries)]
+    flow_budget = settings.FLOW_TIME_BUDGET_SECONDS
+    if timezone.now() - item.flow.status_at > timedelta(seconds=flow_budget):
+        return FlowItemStatus.REFUSEE, [messages.flow_budget_finding(flow_budget)]
+    budget = settings.INVOICE_TIME_BUDGET_SECONDS
+    try:
+        with transaction.atomic():
+            return _validate_and_deposit(item, deadline=time.monotonic() + budget)
+    except TRANSIENT:
+        raise
+    except BudgetExceeded as exceeded:
+        finding = messages.budget_finding(budget, exceeded.stage)
+    except SoftTimeLimitExceeded:
+        finding = messages.budget_finding(budget)
+    except Exception:
+        reference = _error_reference()
+        logger.exception("flow item %s failed, reference %s", item.pk, reference)
+        finding = messages.internal_error_finding(reference)
+    item.invoice = None
+    return FlowItemStatus.REFUSEE, [finding]
+
+
+def _error_reference() -> str:
+    """A short reference, logged with the error and shown to the depositor."""
+    return uuid.uuid4().hex[:10]
+
+
+def _validate_and_deposit(item: FlowItem, *, deadline: float) -> tuple[str, list[Finding]]:
+    report = validate(
+        item.received_file.read_bytes(),
+        filename=item.name,
+        depositor=item.flow.structure,
+        deadline=deadline,
+    )
+    findings = list(report.findings) + _syntax_findings(item.flow, report.format)
+    item.format, item.profile = report.format or "", report.profile or ""
+    if any(f.is_fatal for f in findings):
+        return FlowItemStatus.REFUSEE, findings
+    try:
+        with transaction.atomic():
+            item.invoice = _deposit(item, report)
+    except IntegrityError:
+        # Another invoice with this number got in first (CPP-011 held by the database).
+        context = platform_rules.Context(detected=report.detected, depositor=item.flow.structure)
+        findings.append(platform_rules.duplicate_finding(report.invoice, context))
+        return FlowItemStatus.REFUSEE, findings
+    return FlowItemStatus.INTEGREE, findings
 
 
 def _syntax_findings(flow: Flow, found_format: str | None) -> list[Finding]:

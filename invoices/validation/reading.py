@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from invoices.formats import ReadError
 from invoices.formats.detect import (  # MAX_FILE_BYTES: for callers capping uploads
     MAX_FILE_BYTES,
     Detected,
@@ -20,12 +21,13 @@ from invoices.formats.detect import (  # MAX_FILE_BYTES: for callers capping upl
     classify,
     open_document,
 )
+from invoices.formats.xmltools import date_term
 
 from .findings import Finding, Severity
 
-__all__ = ["MAX_FILE_BYTES", "detect", "read", "read_file", "refusal"]
+__all__ = ["MAX_FILE_BYTES", "detect", "read", "read_file", "refusal", "value_refusal"]
 
-READING, DETECTION = "reading", "detection"
+READING, DETECTION, CANONICAL = "reading", "detection", "canonical"
 
 # Refusal codes of invoices.formats.detect -> rule ids of the findings. Parser refusals
 # ("xml_<reason>") become READ-XML-<REASON>.
@@ -53,6 +55,27 @@ def refusal(refused: UnsupportedDocument, stage: str) -> Finding:
         message_en=refused.message_en,
         location="/" if stage == DETECTION else "",
         stage=stage,
+    )
+
+
+def value_refusal(error: ReadError) -> Finding:
+    """The fatal finding for a value the readers cannot take: which business term, where,
+    what was found and what is expected (e.g. an issue date « 20260230 »)."""
+    term = date_term(error.path)
+    if term is None:
+        subject, subject_en, bt = "Une valeur", "A value", None
+    else:
+        bt, name, name_en = term
+        subject, subject_en = f"La {name} ({bt})", f"The {name_en} ({bt})"
+    return Finding(
+        rule="READ-VALUE",
+        severity=Severity.FATAL,
+        message_fr=f"{subject} ne peut pas être lue (emplacement : {error.path}). "
+        f"{error.message}. Corrigez cette valeur et déposez à nouveau la facture.",
+        message_en=f"{subject_en} cannot be read ({error.path}). {error.message_en}.",
+        location=error.path,
+        bt=bt,
+        stage=CANONICAL,
     )
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chorus import identifiers
@@ -25,6 +25,7 @@ from chorus.forms import DsfrBaseForm
 from chorus.models import Service, Structure
 from invoices import canonical as c
 from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
+from invoices.dates import implausible_date
 from invoices.enums import FlowStatus, InvoiceStatus
 from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.models import Invoice
@@ -309,6 +310,9 @@ class InvoiceForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("issue_date", "due_date", "delivery_date"):
+            if data.get(name) and (reason := implausible_date(data[name])):
+                self.add_error(name, capfirst(reason))
         requirements = self.requirements
         code = data.get("service_code") or ""
         engagement = (data.get("engagement") or "").strip()

@@ -1,0 +1,152 @@
+"""No poison message: whatever one invoice holds or does, it is refused with its reason and
+its flow reaches its final state (tasks run inline)."""
+
+import datetime
+import logging
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from invoices.enums import DepositChannel, FlowItemStatus, FlowStatus
+from invoices.formats import write_cii, write_ubl
+from invoices.ingestion import pipeline
+from invoices.ingestion.receive import flow_receive
+from invoices.models import Flow, FlowItem, Invoice
+from tests.invoices.test_ingestion import _invoice_xml, receive, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+CII_ISSUE_DATE = b'<udt:DateTimeString format="102">20250314</udt:DateTimeString>'
+
+
+def _cii_with_issue_date(world, value: bytes) -> bytes:
+    data = _invoice_xml(world, writer=write_cii)
+    assert data.count(CII_ISSUE_DATE) == 3  # the issue date comes first (then delivery, period)
+    return data.replace(CII_ISSUE_DATE, CII_ISSUE_DATE.replace(b"20250314", value), 1)
+
+
+def _only_item(flow) -> FlowItem:
+    flow.refresh_from_db()
+    (item,) = flow.items.all()
+    return item
+
+
+@pytest.mark.parametrize("value", [b"20260230", b"00000000", b"20260"])
+def test_a_cii_date_that_is_no_date_refuses_the_invoice_naming_it(world, receive, value):
+    receipt = receive(_cii_with_issue_date(world, value))
+    item = _only_item(receipt.flow)
+    assert receipt.flow.status == FlowStatus.REJETE
+    assert item.status == FlowItemStatus.REFUSEE
+    (finding,) = item.findings
+    assert finding["rule"] == "READ-VALUE"
+    assert finding["bt"] == "BT-2"
+    assert finding["location"].endswith("ram:IssueDateTime/udt:DateTimeString")
+    assert f"« {value.decode()} »" in finding["message"]
+    assert "date d'émission" in finding["message"] and "AAAAMMJJ" in finding["message"]
+    assert "YYYYMMDD" in finding["message_en"]
+
+
+@pytest.mark.parametrize("value", [datetime.date(1, 1, 1), datetime.date(9999, 1, 1)])
+def test_an_absurd_ubl_date_refuses_the_invoice_naming_it(world, receive, value):
+    data = _invoice_xml(world, writer=write_ubl, issue_date=value)
+    item = _only_item(receive(data).flow)
+    assert item.status == FlowItemStatus.REFUSEE
+    (finding,) = item.findings
+    assert (finding["rule"], finding["bt"]) == ("READ-VALUE", "BT-2")
+    assert value.isoformat() in finding["message"] and "n'est pas plausible" in finding["message"]
+    assert "01/01/2000" in finding["message"]
+
+
+def test_a_resend_of_a_refused_flow_gets_the_final_flow(world, receive):
+    data = _cii_with_issue_date(world, b"20260230")
+    first = receive(data)
+    again = receive(data)
+    assert (again.created, again.flow.pk) == (False, first.flow.pk)
+    assert Flow.objects.get(pk=first.flow.pk).is_final
+
+
+def test_an_unexpected_error_refuses_the_invoice_with_a_reference_in_the_logs(
+    world, django_capture_on_commit_callbacks, caplog
+):
+    supplier, _service, user = world
+    with django_capture_on_commit_callbacks(execute=False):
+        flow = flow_receive(
+            data=_invoice_xml(world),
+            filename="f.xml",
+            channel=DepositChannel.API,
+            structure=supplier,
+            user=user,
+        ).flow
+    (item_id,) = pipeline.flow_split(flow.pk)
+    flow.received_file.file.delete(save=False)  # the stored file is lost: reading it fails
+    with caplog.at_level(logging.ERROR, logger="invoices.ingestion.pipeline"):
+        pipeline.flow_item_process(item_id)
+    assert pipeline.flow_finish(flow.pk) == FlowStatus.REJETE
+    item = FlowItem.objects.get(pk=item_id)
+    (finding,) = item.findings
+    assert finding["rule"] == "CPP-ERREUR-INTERNE"
+    reference = finding["message"].split("référence ")[1].split(")")[0]
+    assert len(reference) == 10
+    (record,) = [r for r in caplog.records if reference in r.getMessage()]
+    assert record.exc_info is not None  # the traceback is logged with the reference
+    assert Invoice.objects.count() == 0
+
+
+def test_a_message_that_keeps_failing_is_refused_after_its_tries(
+    world, settings, django_capture_on_commit_callbacks
+):
+    supplier, _service, user = world
+    with django_capture_on_commit_callbacks(execute=False):
+        flow = flow_receive(
+            data=_invoice_xml(world),
+            filename="f.xml",
+            channel=DepositChannel.EDI,
+            structure=supplier,
+            user=user,
+        ).flow
+    (item_id,) = pipeline.flow_split(flow.pk)
+    # Three tries killed their worker before committing anything but their count.
+    FlowItem.objects.filter(pk=item_id).update(attempts=settings.FLOW_ITEM_MAX_ATTEMPTS)
+    pipeline.flow_item_process(item_id)
+    item = FlowItem.objects.get(pk=item_id)
+    assert (item.status, item.attempts) == (FlowItemStatus.REFUSEE, 4)
+    assert "après 3 tentatives" in item.findings[0]["message"]
+    assert pipeline.flow_finish(flow.pk) == FlowStatus.REJETE
+    assert pipeline.flows_stalled() == []
+
+
+def test_each_try_is_counted(world, receive):
+    item = _only_item(receive(_invoice_xml(world)).flow)
+    assert (item.status, item.attempts) == (FlowItemStatus.INTEGREE, 1)
+
+
+def test_an_invoice_past_its_time_budget_is_refused(world, receive, settings):
+    settings.INVOICE_TIME_BUDGET_SECONDS = 0
+    receipt = receive(_invoice_xml(world))
+    item = _only_item(receipt.flow)
+    assert receipt.flow.status == FlowStatus.REJETE
+    (finding,) = item.findings
+    assert finding["rule"] == "CPP-DELAI"
+    assert "(0 s)" in finding["message"] and "« reading »" in finding["message"]
+    assert Invoice.objects.count() == 0
+
+
+def test_invoices_waiting_past_the_flow_budget_are_refused(
+    world, settings, django_capture_on_commit_callbacks
+):
+    supplier, _service, user = world
+    with django_capture_on_commit_callbacks(execute=False):
+        flow = flow_receive(
+            data=_invoice_xml(world),
+            filename="f.xml",
+            channel=DepositChannel.EDI,
+            structure=supplier,
+            user=user,
+        ).flow
+    (item_id,) = pipeline.flow_split(flow.pk)
+    late = timezone.now() - timedelta(seconds=settings.FLOW_TIME_BUDGET_SECONDS + 1)
+    Flow.objects.filter(pk=flow.pk).update(status_at=late)
+    pipeline.flow_item_process(item_id)
+    assert pipeline.flow_finish(flow.pk) == FlowStatus.REJETE
+    assert FlowItem.objects.get(pk=item_id).findings[0]["rule"] == "CPP-DELAI-FLUX"
