@@ -13,9 +13,50 @@ from invoices.formats import write_cii, write_ubl
 from invoices.ingestion import pipeline
 from invoices.ingestion.receive import flow_receive
 from invoices.models import Flow, FlowItem, Invoice
-from tests.invoices.test_ingestion import _invoice_xml, receive, world  # noqa: F401
+from tests.chorus.factories import MembershipFactory, ServiceFactory, StructureFactory
+from tests.invoices.factories import french_invoice
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    supplier = StructureFactory()
+    service = ServiceFactory(code="SERV0001")
+    user = MembershipFactory(structure=supplier).user
+    return supplier, service, user
+
+
+def _invoice_xml(world, writer=write_ubl, **changes) -> bytes:
+    supplier, service, _user = world
+    return writer(
+        french_invoice(
+            seller_siret=supplier.identifier,
+            buyer_siret=service.structure.identifier,
+            service_code=service.code,
+            engagement=None,
+            **changes,
+        )
+    )
+
+
+@pytest.fixture
+def receive(world, django_capture_on_commit_callbacks):
+    """Deposits as the supplier's user; the processing runs when the deposit commits."""
+    supplier, _service, user = world
+
+    def deposit(data, filename="facture.xml"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return flow_receive(
+                data=data,
+                filename=filename,
+                channel=DepositChannel.PORTAIL,
+                structure=supplier,
+                user=user,
+            )
+
+    return deposit
+
 
 CII_ISSUE_DATE = b'<udt:DateTimeString format="102">20250314</udt:DateTimeString>'
 
