@@ -347,6 +347,22 @@ def test_required_service_code_is_enforced_with_the_error_on_its_field(submit):
     assert Invoice.objects.get().service.code == "PHARMA"
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"issue_date": "0001-01-01", "due_date": "0001-01-31"},
+        {"issue_date": "9999-12-31", "due_date": ""},
+    ],
+)
+def test_an_absurd_date_is_an_error_on_its_field(submit, recipient, fields):
+    response = submit(keyed(recipient, **fields))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "n'est pas plausible" in errors["issue_date"][0]
+    assert "01/01/2000" in errors["issue_date"][0]
+    assert not Flow.objects.exists()
+
+
 def test_required_engagement_is_enforced_for_the_recipient_and_for_a_service(submit):
     recipient = PublicStructureFactory(ej_required=True)
     response = submit(keyed(recipient))
