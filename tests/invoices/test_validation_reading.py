@@ -139,3 +139,22 @@ def test_neither_xml_nor_pdf_is_refused_when_reading(data, rule):
     assert [f.rule for f in report.findings] == [rule]
     assert "« facture.bin »" in report.findings[0].message_fr
     assert report.stages_run == ["reading"]
+
+
+def test_two_million_empty_elements_are_refused_while_reading(settings):
+    data = b"<Invoice>" + b"<a/>" * 2_000_000 + b"</Invoice>"  # 8 MB, under the size cap
+
+    report = validate(data, recipient_check=False)
+
+    assert [f.rule for f in report.findings] == ["READ-XML-TOO-MANY-ELEMENTS"]
+    assert f"plus de {settings.XML_MAX_ELEMENTS} éléments" in report.findings[0].message_fr
+    assert report.stages_run == ["reading"]
+
+
+def test_the_element_cap_counts_every_element(settings):
+    settings.XML_MAX_ELEMENTS = 100
+    at_cap = b"<Invoice>" + b"<a/>" * 99 + b"</Invoice>"
+    assert len(xmlsafe.parse(at_cap)) == 99
+    with pytest.raises(xmlsafe.UnsafeXmlError) as refused:
+        xmlsafe.parse(b"<Invoice>" + b"<a><b/></a>" * 50 + b"</Invoice>")
+    assert refused.value.code == "too_many_elements"
