@@ -56,6 +56,22 @@ def syntax_mismatch_finding(declared: str, found_format: str) -> Finding:
     )
 
 
+def member_too_large_finding(name: str, max_bytes: int) -> Finding:
+    return Finding(
+        rule="READ-SIZE",
+        severity=Severity.FATAL,
+        message_fr=(
+            f"Le fichier « {name} » de l'archive dépasse, une fois décompressé, la taille "
+            f"maximale d'une facture ({max_bytes} octets, pièces jointes comprises) : il est "
+            "refusé sans être décompressé au-delà. Allégez les pièces jointes ou déposez-les "
+            "à part."
+        ),
+        message_en=f"The file '{name}' of the archive is larger than an invoice may be "
+        f"({max_bytes} bytes) once inflated.",
+        stage="reading",
+    )
+
+
 def budget_finding(seconds: int, stage: str = "") -> Finding:
     """The invoice took longer to check than an invoice may (INVOICE_TIME_BUDGET_SECONDS)."""
     at = f" (à l'étape « {stage} »)" if stage else ""

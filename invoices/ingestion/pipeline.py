@@ -26,9 +26,10 @@ from chorus.models import Structure
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax, InvoiceStatus
 from invoices.ingestion import archive, messages
 from invoices.ingestion.receive import flow_status_change
-from invoices.models import Flow, FlowItem
+from invoices.models import Flow, FlowItem, ReceivedFile
 from invoices.services import invoice_create, invoice_transition, received_file_store
 from invoices.validation import BudgetExceeded, Finding, platform_rules, validate
+from invoices.validation.reading import MAX_FILE_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -76,28 +77,53 @@ def flow_split(flow_id: int) -> list[int]:
 
 
 def _record_items(flow: Flow) -> None:
-    data = flow.received_file.read_bytes()
-    if not archive.is_archive(data):
-        FlowItem.objects.get_or_create(
-            flow=flow,
-            position=1,
-            defaults={"name": flow.filename, "received_file": flow.received_file},
-        )
-        return
-    try:
-        entries = archive.open_archive(
-            data, max_entries=settings.FLOW_MAX_INVOICES, max_bytes=settings.FLOW_MAX_BYTES
-        )
-    except archive.ArchiveError as exc:
-        final = FlowStatus.INCIDENTE if exc.code == "corrupt" else FlowStatus.REJETE
-        _refuse_flow(flow, final, messages.flow_error(exc.code, str(exc)))
-        return
-    with transaction.atomic():
-        for position, entry in enumerate(entries, start=1):
-            received = received_file_store(data=entry.data, filename=entry.name.rsplit("/", 1)[-1])
-            FlowItem.objects.create(
-                flow=flow, position=position, name=entry.name, received_file=received
+    with flow.received_file.file.open("rb") as source:
+        if not archive.is_archive(source.read(len(archive.ZIP_MAGIC))):
+            FlowItem.objects.get_or_create(
+                flow=flow,
+                position=1,
+                defaults={"name": flow.filename, "received_file": flow.received_file},
             )
+            return
+        source.seek(0)
+        stored = []
+        try:
+            with transaction.atomic():
+                entries = archive.open_archive(
+                    source,
+                    max_entries=settings.FLOW_MAX_INVOICES,
+                    max_bytes=settings.FLOW_MAX_BYTES,
+                    max_member_bytes=MAX_FILE_BYTES,
+                )
+                for position, entry in enumerate(entries, start=1):
+                    stored.append(_record_entry(flow, position, entry))
+        except BaseException as exc:
+            for received in stored:
+                if received != flow.received_file:
+                    received.file.delete(save=False)
+            if not isinstance(exc, archive.ArchiveError):
+                raise
+            final = FlowStatus.INCIDENTE if exc.code == "corrupt" else FlowStatus.REJETE
+            _refuse_flow(flow, final, messages.flow_error(exc.code, str(exc)))
+
+
+def _record_entry(flow: Flow, position: int, entry: archive.Entry) -> ReceivedFile:
+    """One invoice of an archive, stored; one cut off at the size limit is refused now, and
+    keeps the archive as its received file (its own bytes were never all inflated)."""
+    if entry.data is None:
+        FlowItem.objects.create(
+            flow=flow,
+            position=position,
+            name=entry.name,
+            received_file=flow.received_file,
+            status=FlowItemStatus.REFUSEE,
+            findings=[messages.member_too_large_finding(entry.name, MAX_FILE_BYTES).to_dict()],
+            processed_at=timezone.now(),
+        )
+        return flow.received_file
+    received = received_file_store(data=entry.data, filename=entry.name.rsplit("/", 1)[-1])
+    FlowItem.objects.create(flow=flow, position=position, name=entry.name, received_file=received)
+    return received
 
 
 def _refuse_flow(flow: Flow, final: str, error: dict) -> None:

@@ -2,8 +2,12 @@
 its flow reaches its final state (tasks run inline)."""
 
 import datetime
+import io
 import logging
+import tarfile
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -191,3 +195,60 @@ def test_invoices_waiting_past_the_flow_budget_are_refused(
     pipeline.flow_item_process(item_id)
     assert pipeline.flow_finish(flow.pk) == FlowStatus.REJETE
     assert FlowItem.objects.get(pk=item_id).findings[0]["rule"] == "CPP-DELAI-FLUX"
+
+
+def _zeros_zip(members: dict[str, int]) -> bytes:
+    """A zip of members of zeros, streamed in: the test never holds a member in memory."""
+    chunk = bytes(1024 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, mebibytes in members.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as member:
+                for _ in range(mebibytes):
+                    member.write(chunk)
+    return buffer.getvalue()
+
+
+def _bytes_under(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def test_a_zip_of_two_500_mib_members_writes_no_more_than_itself(world, receive, settings):
+    data = _zeros_zip({"a.xml": 500, "b.xml": 500})
+    assert len(data) < 1.1 * 1024 * 1024
+
+    receipt = receive(data, "lot.zip")
+
+    flow = Flow.objects.get(pk=receipt.flow.pk)
+    assert flow.status == FlowStatus.REJETE
+    findings = [item.findings[0] for item in flow.items.order_by("position")]
+    assert [f["rule"] for f in findings] == ["READ-SIZE", "READ-SIZE"]
+    assert (
+        "« a.xml »" in findings[0]["message"] and "sans être décompressé" in findings[0]["message"]
+    )
+    # Only the deposit itself was written: no member, not even in part.
+    assert _bytes_under(Path(settings.MEDIA_ROOT)) == len(data)
+
+
+def test_an_archive_past_the_flow_limit_while_inflating_stores_nothing(world, receive, settings):
+    settings.FLOW_MAX_BYTES = 5 * 1024 * 1024  # each member under the invoice limit, not all
+    files = {"a.xml": _invoice_xml(world)} | {f"{i}.xml": bytes(2 * 1024 * 1024) for i in range(3)}
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, content in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    data = buffer.getvalue()
+
+    receipt = receive(data, "lot.tar.gz")
+
+    flow = Flow.objects.get(pk=receipt.flow.pk)
+    assert flow.status == FlowStatus.REJETE
+    assert flow.errors[0]["codeErreur"] == "FLUX_TROP_VOLUMINEUX"
+    assert "« 2.xml »" in flow.errors[0]["libelleErreur"]
+    assert not flow.items.exists()
+    # The members stored before the limit was reached are gone with the refusal.
+    assert _bytes_under(Path(settings.MEDIA_ROOT)) == len(data)
