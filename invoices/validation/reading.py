@@ -37,6 +37,7 @@ _RULES = {
     "not_xml_or_pdf": "READ-NOT-XML-OR-PDF",
     "pdf_unreadable": "READ-PDF",
     "pdf_without_invoice": "READ-PDF-NO-XML",
+    "pdf_active_content": "READ-PDF-ACTIVE",
     "zugferd1": "DETECT-ZUGFERD1",
     "unexpected_root": "DETECT-FORMAT",
 }

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from invoices.enums import DepositChannel, FlowItemStatus, FlowStatus
 from invoices.formats import write_cii, write_ubl
+from invoices.formats.facturx import write_facturx
 from invoices.ingestion import pipeline
 from invoices.ingestion.receive import flow_receive
 from invoices.models import Flow, FlowItem, Invoice
 from tests.chorus.factories import MembershipFactory, ServiceFactory, StructureFactory
-from tests.invoices.factories import french_invoice
+from tests.invoices.factories import french_invoice, with_active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +253,21 @@ def test_an_archive_past_the_flow_limit_while_inflating_stores_nothing(world, re
     assert not flow.items.exists()
     # The members stored before the limit was reached are gone with the refusal.
     assert _bytes_under(Path(settings.MEDIA_ROOT)) == len(data)
+
+
+def test_a_facturx_with_javascript_is_refused_and_never_integrated(world, receive):
+    facturx = write_facturx(
+        french_invoice(
+            seller_siret=world[0].identifier,
+            buyer_siret=world[1].structure.identifier,
+            service_code=world[1].code,
+            engagement=None,
+        )
+    )
+
+    receipt = receive(with_active_content(facturx, "javascript"), "facture.pdf")
+
+    item = _only_item(receipt.flow)
+    assert receipt.flow.status == FlowStatus.REJETE
+    assert [f["rule"] for f in item.findings] == ["READ-PDF-ACTIVE"]
+    assert not Invoice.objects.exists()

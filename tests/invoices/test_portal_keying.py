@@ -21,7 +21,7 @@ from tests.chorus.factories import (
     ServiceFactory,
     StructureFactory,
 )
-from tests.invoices.factories import french_invoice, french_vat_number
+from tests.invoices.factories import french_invoice, french_vat_number, with_active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -525,6 +525,15 @@ def test_attachment_limits_are_checked_on_upload(client_in, recipient, settings)
     )
     assert "enregistrez-le en PDF" in response.content.decode()
     assert 'aria-describedby="id_attachments-desc-error"' in html
+
+
+def test_a_pdf_attachment_with_a_launch_action_is_refused(client_in, recipient):
+    pdf = with_active_content(write_facturx(french_invoice(number="DEVIS-1")), "launch")
+    response = client_in.post(
+        NEW, keyed(recipient, action="recalculate", attachments=[_file("devis.pdf", content=pdf)])
+    )
+    assert "contient du contenu actif (Launch)" in response.content.decode()
+    assert not AttachmentUpload.objects.exists()
 
 
 def test_attachments_total_at_most_120_mb(client_in, supplier, user, recipient):

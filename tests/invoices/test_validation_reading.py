@@ -10,6 +10,7 @@ from pypdf.generic import NumberObject
 
 from invoices import xmlsafe
 from invoices.validation import validate, validate_path
+from tests.invoices.factories import with_active_content
 
 XXE_FILE = b"""<?xml version="1.0"?>
 <!DOCTYPE Invoice [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
@@ -158,3 +159,18 @@ def test_the_element_cap_counts_every_element(settings):
     with pytest.raises(xmlsafe.UnsafeXmlError) as refused:
         xmlsafe.parse(b"<Invoice>" + b"<a><b/></a>" * 50 + b"</Invoice>")
     assert refused.value.code == "too_many_elements"
+
+
+@pytest.mark.parametrize(
+    ("kind", "named"),
+    [("javascript", "JavaScript"), ("launch", "Launch"), ("executable", "outil.exe")],
+)
+def test_a_facturx_with_active_content_is_refused(testdata_dir, kind, named):
+    facturx = (testdata_dir / "facturx/other/akretion_invoice_EN16931_fr.pdf").read_bytes()
+    assert validate(facturx, recipient_check=False).valid
+
+    report = validate(with_active_content(facturx, kind), recipient_check=False)
+
+    assert [f.rule for f in report.findings] == ["READ-PDF-ACTIVE"]
+    assert f"contenu actif ({named})" in report.findings[0].message_fr
+    assert "interdits par PDF/A" in report.findings[0].message_fr

@@ -27,6 +27,7 @@ from invoices import canonical as c
 from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
 from invoices.dates import implausible_date
 from invoices.enums import FlowStatus, InvoiceStatus
+from invoices.formats.pdfsafety import pdf_active_content
 from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.models import Invoice
 from invoices.validation.codelists import official_code_lists
@@ -144,6 +145,18 @@ def attachment_errors(name: str, size: int) -> list[str]:
             _("Le fichier « %(name)s » est vide : choisissez un autre fichier.") % {"name": name}
         )
     return errors
+
+
+def attachment_content_error(name: str, data: bytes) -> str | None:
+    """A PDF carrying active content (JavaScript, launch actions, programs) is refused."""
+    found = pdf_active_content(data)
+    if not found:
+        return None
+    return _(
+        "Le fichier « %(name)s » contient du contenu actif (%(found)s) : JavaScript, actions "
+        "de lancement et fichiers exécutables sont interdits dans un PDF joint à une facture. "
+        "Enregistrez-le à nouveau en PDF/A."
+    ) % {"name": name, "found": ", ".join(found)}
 
 
 def _embeddable_mime_types() -> frozenset[str]:
