@@ -1,6 +1,7 @@
 """The whole validation: safe reading, detection, XSD, Schematron, platform rules, in order.
 
-- Safe reading or detection fatal: stop there, nothing else can be trusted. Both are done
+- Safe reading or detection fatal: stop there, nothing else can be trusted. Detection also
+  refuses a document of thousands of empty elements (see `reading.MAX_EMPTY_ELEMENTS`). Both are done
   by `invoices.formats.detect`, which parses the document once: every later stage, and the
   canonical reading for the platform rules, uses that same parsed tree (the Schematron
   stage gives Saxon the XML bytes: it builds its own tree).
@@ -73,6 +74,9 @@ def validate(
     with _timed(report, "detection", deadline):
         detected, findings = reading.detect(document)
         report.findings += findings
+        if detected is not None and (refusal := reading.empty_elements_refusal(detected)):
+            report.findings.append(refusal)
+            detected = None
     if detected is None:
         return report
     report.detected, report.format, report.profile = detected, detected.syntax, detected.profile

@@ -25,9 +25,23 @@ from invoices.formats.xmltools import date_term
 
 from .findings import Finding, Severity
 
-__all__ = ["MAX_FILE_BYTES", "detect", "read", "read_file", "refusal", "value_refusal"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "detect",
+    "empty_elements_refusal",
+    "read",
+    "read_file",
+    "refusal",
+    "value_refusal",
+]
 
 READING, DETECTION, CANONICAL = "reading", "detection", "canonical"
+
+# Empty elements a document may hold before it is refused unchecked: the Factur-X
+# stylesheets fire a (Peppol) rule on each, so thousands of them would cost the Schematron
+# stage far more than a legitimate invoice of that size. An invoice holds none.
+MAX_EMPTY_ELEMENTS = 1000
+_EMPTY = "//*[not(*) and not(normalize-space())]"
 
 # Refusal codes of invoices.formats.detect -> rule ids of the findings. Parser refusals
 # ("xml_<reason>") become READ-XML-<REASON>.
@@ -77,6 +91,29 @@ def value_refusal(error: ReadError) -> Finding:
         location=error.path,
         bt=bt,
         stage=CANONICAL,
+    )
+
+
+def empty_elements_refusal(detected: Detected) -> Finding | None:
+    """A fatal finding when the document holds more than MAX_EMPTY_ELEMENTS empty elements."""
+    count = int(detected.root.xpath(f"count({_EMPTY})"))
+    if count <= MAX_EMPTY_ELEMENTS:
+        return None
+    first = detected.root.xpath(f"({_EMPTY})[1]")[0]
+    location = first.getroottree().getpath(first)
+    return Finding(
+        rule="READ-EMPTY-ELEMENTS",
+        severity=Severity.FATAL,
+        message_fr=(
+            f"Le document contient {count} éléments vides, le premier à {location} : une "
+            f"facture n'en contient pas, et au-delà de {MAX_EMPTY_ELEMENTS} le document est "
+            "refusé sans être vérifié plus avant. Retirez les éléments vides (un élément "
+            "sans valeur s'omet)."
+        ),
+        message_en=f"The document holds {count} empty elements (first at {location}); "
+        f"beyond {MAX_EMPTY_ELEMENTS} it is refused unchecked.",
+        location=location,
+        stage=DETECTION,
     )
 
 
