@@ -104,6 +104,24 @@ def test_an_absurd_ubl_date_refuses_the_invoice_naming_it(world, receive, value)
     assert "01/01/2000" in finding["message"]
 
 
+@pytest.mark.parametrize("value", [b"2026-02-30", b"00000000", b"20260"])
+def test_a_ubl_date_that_is_no_date_refuses_the_invoice_naming_it(world, receive, value):
+    data = _invoice_xml(world, writer=write_ubl)
+    data = data.replace(b"<cbc:IssueDate>2025-03-14<", b"<cbc:IssueDate>" + value + b"<", 1)
+
+    item = _only_item(receive(data).flow)
+
+    assert item.status == FlowItemStatus.REFUSEE
+    (finding,) = item.findings
+    assert (finding["rule"], finding["bt"], finding["location"]) == (
+        "XSD",
+        "BT-2",
+        "/*/cbc:IssueDate",
+    )
+    assert f"« {value.decode()} » n'est pas une date réelle" in finding["message"]
+    assert "AAAA-MM-JJ" in finding["message"]
+
+
 def test_a_resend_of_a_refused_flow_gets_the_final_flow(world, receive):
     data = _cii_with_issue_date(world, b"20260230")
     first = receive(data)
