@@ -141,9 +141,8 @@ def flow_item_process(item_id: int) -> int | None:
     each try is counted first, so a message that keeps failing, or keeps killing its
     worker, is refused after FLOW_ITEM_MAX_ATTEMPTS tries instead of coming back forever.
     """
-    FlowItem.objects.filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE).update(
-        attempts=F("attempts") + 1
-    )
+    if not _try_count(item_id):
+        return None  # done already, or another worker holds it
     with transaction.atomic():
         item = (
             # Only the item's row: locking the joined flow too would make every other item
@@ -157,6 +156,23 @@ def flow_item_process(item_id: int) -> int | None:
             return None  # done already, or another worker holds it
         _close_item(item, *_item_result(item))
         return item.flow_id
+
+
+def _try_count(item_id: int) -> bool:
+    """Counts a try of a waiting item nobody holds, committed before the work begins (a try
+    that kills its worker counts too); a duplicate message finding the item done, or held
+    by another worker, counts nothing."""
+    with transaction.atomic():
+        waiting = (
+            FlowItem.objects.select_for_update(skip_locked=True)
+            .filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if waiting is None:
+            return False
+        FlowItem.objects.filter(pk=item_id).update(attempts=F("attempts") + 1)
+        return True
 
 
 def _item_result(item: FlowItem) -> tuple[str, list[Finding]]:

@@ -180,9 +180,12 @@ def test_a_message_that_keeps_failing_is_refused_after_its_tries(
     assert pipeline.flows_stalled() == []
 
 
-def test_each_try_is_counted(world, receive):
+def test_each_try_is_counted_and_a_duplicate_message_is_not(world, receive):
     item = _only_item(receive(_invoice_xml(world)).flow)
     assert (item.status, item.attempts) == (FlowItemStatus.INTEGREE, 1)
+    assert pipeline.flow_item_process(item.pk) is None  # the same message, delivered again
+    item.refresh_from_db()
+    assert item.attempts == 1
 
 
 def test_an_invoice_past_its_time_budget_is_refused(world, receive, settings):
