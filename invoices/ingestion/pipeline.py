@@ -164,8 +164,10 @@ def _try_count(item_id: int) -> bool:
     by another worker, counts nothing."""
     with transaction.atomic():
         waiting = (
-            FlowItem.objects.select_for_update(skip_locked=True)
+            # The item's row alone: the default ordering would join (and lock) the flow.
+            FlowItem.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE)
+            .order_by()
             .values_list("pk", flat=True)
             .first()
         )
