@@ -141,6 +141,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent requests and workers on the embedded default: readers never wait for the
+    # writer (WAL), a writer waits for the lock up to the timeout instead of failing with
+    # "database is locked", and takes it as its transaction begins (IMMEDIATE), so that two
+    # transactions never deadlock upgrading their read locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -327,6 +337,14 @@ FLOW_MAX_INVOICES = env_int("FLOW_MAX_INVOICES", 500)
 FLOW_MAX_BYTES = env_int("FLOW_MAX_BYTES", 1024**3)
 # A flow with no progress for this long is taken up again (a worker died while on it).
 FLOW_STALL_SECONDS = env_int("FLOW_STALL_SECONDS", 300)
+# Budgets that hold whatever is received: an invoice still being checked after its time
+# budget, or waiting in a flow past the flow's, is refused with that reason; one whose
+# processing failed (or killed its worker) this many times is refused as an internal error.
+INVOICE_TIME_BUDGET_SECONDS = env_int("INVOICE_TIME_BUDGET_SECONDS", 120)
+FLOW_TIME_BUDGET_SECONDS = env_int("FLOW_TIME_BUDGET_SECONDS", 3600)
+FLOW_ITEM_MAX_ATTEMPTS = env_int("FLOW_ITEM_MAX_ATTEMPTS", 3)
+# XML elements an invoice may hold, counted while parsing (2,000 lines: about 34,000).
+XML_MAX_ELEMENTS = env_int("XML_MAX_ELEMENTS", 200_000)
 EDI_ROOT = Path(env_str("EDI_ROOT", str(BASE_DIR / "var" / "edi")))
 EDI_HOST_KEY_PATH = Path(env_str("EDI_HOST_KEY_PATH", str(BASE_DIR / "var" / "edi_host_key")))
 EDI_SFTP_HOST = env_str("EDI_SFTP_HOST", "127.0.0.1")

@@ -266,6 +266,8 @@ class FlowItem(models.Model):
         Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="flow_item"
     )
     processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    # Tries so far, counted as each begins: bounds a message that keeps failing.
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
 
     class Meta:
         verbose_name = _("facture du flux")

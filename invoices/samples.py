@@ -5,13 +5,18 @@ number) to a public buyer (SIRET, service code, engagement juridique), with line
 10 %, 5.5 % and one VAT-exempt line with its motive, its amounts computed by
 `invoices.totals` as every channel computes them. Written to UBL or CII, it passes the
 EN 16931 rules.
+
+Hostile documents, for the benchmark and the tests of the validation's budgets:
+`ubl_with_wrong_line_amounts(lines)` and `cii_with_empty_elements(count)`.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from chorus.identifiers import sample_siret
 from invoices import canonical as c
+from invoices.formats import write_cii, write_ubl
 from invoices.totals import Exemption, invoice_amounts, line_net_amount
 
 IBAN = "FR7630006000011234567890189"
@@ -116,3 +121,30 @@ def french_invoice(
             credit_transfers=[c.CreditTransfer(account_id=IBAN, provider_id=BIC)],
         ),
     )
+
+
+_LINE_AMOUNT = re.compile(
+    rb"(<cac:InvoiceLine>\s*<cbc:ID>\d+</cbc:ID>\s*<cbc:InvoicedQuantity[^>]*>[^<]*"
+    rb'</cbc:InvoicedQuantity>\s*<cbc:LineExtensionAmount currencyID="EUR">)([0-9.]+)<'
+)
+
+
+def invoice_lines(count: int) -> tuple:
+    """`count` lines, the default ones repeated (`count` a multiple of 4)."""
+    return DEFAULT_LINES * (count // len(DEFAULT_LINES))
+
+
+def ubl_with_wrong_line_amounts(lines: int) -> bytes:
+    """A UBL invoice each of whose line net amounts has a third decimal: every line fails
+    two rules (UBL-DT-01, BR-DEC-23)."""
+    data = write_ubl(french_invoice(lines=invoice_lines(lines)))
+    return _LINE_AMOUNT.sub(rb"\g<1>\g<2>1<", data)
+
+
+def cii_with_empty_elements(count: int, *, guideline: bytes | None = None) -> bytes:
+    """A CII invoice whose first note holds `count` empty elements; `guideline` replaces its
+    specification identifier (BT-24), e.g. a Factur-X profile's."""
+    data = write_cii(french_invoice())
+    if guideline:
+        data = data.replace(b"urn:cen.eu:en16931:2017<", guideline + b"<", 1)
+    return data.replace(b"<ram:IncludedNote>", b"<ram:IncludedNote>" + b"<ram:X/>" * count, 1)

@@ -4,16 +4,15 @@ import logging
 
 from celery import shared_task
 from celery.signals import task_prerun, worker_process_init, worker_ready
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.conf import settings
+from django.db import close_old_connections
 
 from chorus.tasks import MAIL_RETRY
 from invoices.ingestion import pipeline
 
 logger = logging.getLogger(__name__)
 
-# Only errors that may pass by themselves are retried: the database or broker going away.
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
+RETRY = {"autoretry_for": pipeline.TRANSIENT, "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(acks_late=True, **RETRY)
@@ -26,7 +25,14 @@ def flow_process_task(flow_id: int) -> None:
         pipeline.flow_finish(flow_id)
 
 
-@shared_task(acks_late=True, **RETRY)
+# Past its budget an invoice is asked to stop (and refused, see pipeline.flow_item_process);
+# one that cannot stop is killed a minute later, and refused once out of tries.
+@shared_task(
+    acks_late=True,
+    soft_time_limit=settings.INVOICE_TIME_BUDGET_SECONDS,
+    time_limit=settings.INVOICE_TIME_BUDGET_SECONDS + 60,
+    **RETRY,
+)
 def flow_item_task(flow_id: int, item_id: int) -> None:
     pipeline.flow_item_process(item_id)
     pipeline.flow_finish(flow_id)

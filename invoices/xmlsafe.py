@@ -7,11 +7,16 @@
 - no network access, no entity resolution, no DTD loading;
 - lxml's huge-tree protections stay on: libxml2 then refuses a document nested deeper than
   256 levels or with a single text node above 10 MB, which is how deep nesting is caught
-  without walking the tree in Python.
+  without walking the tree in Python;
+- an element count cap (settings.XML_MAX_ELEMENTS), counted while parsing: a document of
+  two million empty elements is refused once the cap is passed, having cost what reading
+  a legitimate invoice of that many elements costs, never more.
 """
 
+import io
 import re
 
+from django.conf import settings
 from lxml import etree
 
 MAX_XML_BYTES = 120 * 1024 * 1024  # an invoice with its embedded attachments, at most
@@ -31,14 +36,14 @@ class UnsafeXmlError(ValueError):
         self.code = code
 
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    dtd_validation=False,
-    load_dtd=False,
-    huge_tree=False,
-    remove_blank_text=False,
-)
+_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "dtd_validation": False,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_blank_text": False,
+}
 
 
 def _declares_doctype(data: bytes) -> bool:
@@ -51,8 +56,12 @@ def _declares_doctype(data: bytes) -> bool:
     return data.startswith(b"<!DOCTYPE", position) or data.startswith(b"<!ENTITY", position)
 
 
-def parse(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
-    """Parses XML bytes into a tree, or raises UnsafeXmlError with a precise reason."""
+def parse(
+    data: bytes, *, max_bytes: int = MAX_XML_BYTES, max_elements: int | None = None
+) -> etree._Element:
+    """Parses XML bytes into a tree, or raises UnsafeXmlError with a precise reason.
+
+    `max_elements`: settings.XML_MAX_ELEMENTS unless given."""
     if len(data) > max_bytes:
         raise UnsafeXmlError(
             "too_large",
@@ -61,8 +70,10 @@ def parse(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
         )
     if _declares_doctype(data):
         raise _doctype_error()
+    if max_elements is None:
+        max_elements = settings.XML_MAX_ELEMENTS
     try:
-        root = etree.fromstring(data, parser=_PARSER)
+        root = _parse_counted(data, max_elements)
     except etree.XMLSyntaxError as exc:
         if "Excessive depth" in str(exc):
             raise UnsafeXmlError(
@@ -78,6 +89,19 @@ def parse(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     if root.getroottree().docinfo.doctype:
         raise _doctype_error()
     return root
+
+
+def _parse_counted(data: bytes, max_elements: int) -> etree._Element | None:
+    events = etree.iterparse(io.BytesIO(data), events=("start",), **_PARSER_OPTIONS)
+    for count, _ in enumerate(events, start=1):
+        if count > max_elements:
+            raise UnsafeXmlError(
+                "too_many_elements",
+                f"Le document compte plus de {max_elements} éléments XML : une facture, même "
+                "de plusieurs milliers de lignes, n'en compte pas autant. Vérifiez le fichier "
+                "produit (éléments vides ou répétés) ou découpez la facture.",
+            )
+    return events.root
 
 
 def _doctype_error() -> UnsafeXmlError:

@@ -26,6 +26,7 @@ from invoices.api.parsers import api_flow_limit
 from invoices.api.services import DOWNLOAD_FORMATS
 from invoices.api.submission import CADRE_SUPPORTED, PAYMENT_MEANS, TYPE_CODES, TYPES_TVA
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax, InvoiceStatus
+from invoices.formats.pdfsafety import pdf_active_content
 from invoices.ingestion.archive import ARCHIVE_EXTENSIONS
 from invoices.validation.platform_rules import (
     ALLOWED_ATTACHMENT_EXTENSIONS,
@@ -1054,6 +1055,18 @@ class AjouterFichierRequestSerializer(serializers.Serializer):
             limit=ATTACHMENT_MAX_BYTES,
             advice=_("compressez ou découpez la pièce jointe (10 Mo au plus)."),
         )
+        if found := pdf_active_content(attrs["contenu"]):
+            raise errors.CproError(
+                errors.FILENAME_INVALID,
+                field="pieceJointeFichier",
+                name=name,
+                reason=_(
+                    "ce PDF contient du contenu actif (%(found)s) : JavaScript, actions de "
+                    "lancement et fichiers exécutables y sont interdits. Enregistrez-le à "
+                    "nouveau en PDF/A."
+                )
+                % {"found": ", ".join(found)},
+            )
         return attrs
 
 

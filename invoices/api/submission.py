@@ -24,6 +24,7 @@ from chorus.models import BankAccount, Structure
 from invoices import canonical as c
 from invoices import rules
 from invoices.api import errors
+from invoices.dates import implausible_date
 from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer, keyed_to_canonical
 from invoices.models import AttachmentUpload
 from invoices.totals import Exemption, line_net_amount, money
@@ -390,6 +391,9 @@ def invoice_from_submission(*, data: dict, structure: Structure) -> c.Invoice:
     regime = references.get("typeTva") or ""
     exemption = (references.get("motifExonerationTva") or "").strip()
     type_code = TYPE_CODES[references.get("typeFacture") or "FACTURE"]
+    for field in ("dateFacture", "dateEcheancePaiement"):
+        if data.get(field) and (reason := implausible_date(data[field])):
+            problems.add(field, reason)
     recipient = _recipient(data["destinataire"]["codeDestinataire"], problems)
     lines = _lines(data, regime, exemption, problems)
     payment = _payment(data, structure, problems)

@@ -35,6 +35,7 @@ from pypdf.errors import PdfReadError, PdfStreamError
 
 from invoices import xmlsafe
 from invoices.formats import cii, ubl
+from invoices.formats.pdfsafety import active_content
 
 UBL = "ubl"
 CII = "cii"
@@ -99,6 +100,7 @@ _XML_REFUSALS_EN = {
     "too_large": "is larger than the platform accepts",
     "doctype": "declares a DOCTYPE or entities, refused for security reasons",
     "too_deep": "is nested too deeply",
+    "too_many_elements": "holds more XML elements than an invoice may",
     "syntax": "is not well-formed XML",
     "empty": "is an empty XML document",
 }
@@ -240,9 +242,13 @@ def _is_invoice_root(root: etree._Element) -> bool:
 
 def _open_pdf(data: bytes, filename: str | None, label: str, label_en: str) -> Document:
     try:
-        attachments = {item.name: item for item in PdfReader(io.BytesIO(data)).attachment_list}
+        reader = PdfReader(io.BytesIO(data))
+        attachments = {item.name: item for item in reader.attachment_list}
+        active = active_content(reader)
     except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError) as exc:
         raise _pdf_unreadable(exc, label, label_en) from exc
+    if active:
+        raise active_content_refusal(active, label, label_en)
     by_lower = {name.lower(): name for name in attachments}
     known = [by_lower[name] for name in EMBEDDED_NAMES if name in by_lower]
     others = [name for name in attachments if name.lower().endswith(".xml") and name not in known]
@@ -270,6 +276,19 @@ def _open_pdf(data: bytes, filename: str | None, label: str, label_en: str) -> D
         f"intégré), ou saisissez la facture sur le portail ; {ACCEPTED_FR}.",
         f"{label_en} is a PDF without an embedded invoice XML (embedded files: "
         f"{listed_en}); {ACCEPTED_EN}.",
+    )
+
+
+def active_content_refusal(found: list[str], label: str, label_en: str) -> UnsupportedDocument:
+    listed = ", ".join(found)
+    return UnsupportedDocument(
+        "pdf_active_content",
+        f"{label} contient du contenu actif ({listed}) : JavaScript, actions de lancement "
+        "de programme et fichiers exécutables intégrés sont interdits par PDF/A et ne sont "
+        "jamais transmis au destinataire. Régénérez le PDF sans eux depuis votre logiciel de "
+        "facturation.",
+        f"{label_en} holds active content ({listed}): JavaScript, launch actions and "
+        "embedded executables are forbidden by PDF/A.",
     )
 
 

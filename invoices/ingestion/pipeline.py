@@ -11,22 +11,29 @@ sweep of stalled flows) neither loses nor duplicates anything:
 """
 
 import logging
+import time
+import uuid
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from invoices import rules
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax
 from invoices.ingestion import archive, messages
 from invoices.ingestion.receive import flow_depositor, flow_status_change
-from invoices.models import Flow, FlowItem
+from invoices.models import Flow, FlowItem, ReceivedFile
 from invoices.services import invoice_create, invoice_route, received_file_store
-from invoices.validation import Finding, platform_rules, validate
+from invoices.validation import BudgetExceeded, Finding, platform_rules, validate
+from invoices.validation.reading import MAX_FILE_BYTES
 
 logger = logging.getLogger(__name__)
+
+# Only errors that may pass by themselves are retried: the database or broker going away.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 
 # The format each declared syntax must hold.
 _FORMAT_OF_SYNTAX = {
@@ -52,7 +59,16 @@ def flow_split(flow_id: int) -> list[int]:
         # One split at a time per flow: a message delivered twice waits here for the items.
         Flow.objects.select_for_update().filter(pk=flow.pk).first()
         if not flow.items.exists():
-            _record_items(flow)
+            try:
+                with transaction.atomic():
+                    _record_items(flow)
+            except TRANSIENT:
+                raise
+            except Exception:
+                # A flow that cannot even be split would come back through the sweep forever.
+                reference = _error_reference()
+                logger.exception("flow %s could not be split, reference %s", flow.pk, reference)
+                _refuse_flow(flow, FlowStatus.INCIDENTE, messages.flow_internal_error(reference))
     flow.refresh_from_db()
     if flow.is_final:
         return []
@@ -60,28 +76,53 @@ def flow_split(flow_id: int) -> list[int]:
 
 
 def _record_items(flow: Flow) -> None:
-    data = flow.received_file.read_bytes()
-    if not archive.is_archive(data):
-        FlowItem.objects.get_or_create(
-            flow=flow,
-            position=1,
-            defaults={"name": flow.filename, "received_file": flow.received_file},
-        )
-        return
-    try:
-        entries = archive.open_archive(
-            data, max_entries=settings.FLOW_MAX_INVOICES, max_bytes=settings.FLOW_MAX_BYTES
-        )
-    except archive.ArchiveError as exc:
-        final = FlowStatus.INCIDENTE if exc.code == "corrupt" else FlowStatus.REJETE
-        _refuse_flow(flow, final, messages.flow_error(exc.code, str(exc)))
-        return
-    with transaction.atomic():
-        for position, entry in enumerate(entries, start=1):
-            received = received_file_store(data=entry.data, filename=entry.name.rsplit("/", 1)[-1])
-            FlowItem.objects.create(
-                flow=flow, position=position, name=entry.name, received_file=received
+    with flow.received_file.file.open("rb") as source:
+        if not archive.is_archive(source.read(len(archive.ZIP_MAGIC))):
+            FlowItem.objects.get_or_create(
+                flow=flow,
+                position=1,
+                defaults={"name": flow.filename, "received_file": flow.received_file},
             )
+            return
+        source.seek(0)
+        stored = []
+        try:
+            with transaction.atomic():
+                entries = archive.open_archive(
+                    source,
+                    max_entries=settings.FLOW_MAX_INVOICES,
+                    max_bytes=settings.FLOW_MAX_BYTES,
+                    max_member_bytes=MAX_FILE_BYTES,
+                )
+                for position, entry in enumerate(entries, start=1):
+                    stored.append(_record_entry(flow, position, entry))
+        except BaseException as exc:
+            for received in stored:
+                if received != flow.received_file:
+                    received.file.delete(save=False)
+            if not isinstance(exc, archive.ArchiveError):
+                raise
+            final = FlowStatus.INCIDENTE if exc.code == "corrupt" else FlowStatus.REJETE
+            _refuse_flow(flow, final, messages.flow_error(exc.code, str(exc)))
+
+
+def _record_entry(flow: Flow, position: int, entry: archive.Entry) -> ReceivedFile:
+    """One invoice of an archive, stored; one cut off at the size limit is refused now, and
+    keeps the archive as its received file (its own bytes were never all inflated)."""
+    if entry.data is None:
+        FlowItem.objects.create(
+            flow=flow,
+            position=position,
+            name=entry.name,
+            received_file=flow.received_file,
+            status=FlowItemStatus.REFUSEE,
+            findings=[messages.member_too_large_finding(entry.name, MAX_FILE_BYTES).to_dict()],
+            processed_at=timezone.now(),
+        )
+        return flow.received_file
+    received = received_file_store(data=entry.data, filename=entry.name.rsplit("/", 1)[-1])
+    FlowItem.objects.create(flow=flow, position=position, name=entry.name, received_file=received)
+    return received
 
 
 def _refuse_flow(flow: Flow, final: str, error: dict) -> None:
@@ -91,7 +132,16 @@ def _refuse_flow(flow: Flow, final: str, error: dict) -> None:
 
 
 def flow_item_process(item_id: int) -> int | None:
-    """Validates one invoice of a flow and, when accepted, deposits it; returns the flow id."""
+    """Validates one invoice of a flow and, when accepted, deposits it; returns the flow id.
+
+    Whatever happens, the invoice leaves EN_ATTENTE with a reason: an unexpected error or a
+    budget exceeded refuses it (an internal error with a reference found in the logs). Only
+    transient errors (the database or broker going away) propagate, for the task to retry;
+    each try is counted first, so a message that keeps failing, or keeps killing its
+    worker, is refused after FLOW_ITEM_MAX_ATTEMPTS tries instead of coming back forever.
+    """
+    if not _try_count(item_id):
+        return None  # done already, or another worker holds it
     with transaction.atomic():
         item = (
             # Only the item's row: locking the joined flow too would make every other item
@@ -103,28 +153,81 @@ def flow_item_process(item_id: int) -> int | None:
         )
         if item is None:
             return None  # done already, or another worker holds it
-        report = validate(
-            item.received_file.read_bytes(), filename=item.name, depositor=item.flow.structure
-        )
-        findings = list(report.findings) + _syntax_findings(item.flow, report.format)
-        item.format, item.profile = report.format or "", report.profile or ""
-        if any(f.is_fatal for f in findings):
-            _close_item(item, FlowItemStatus.REFUSEE, findings)
-            return item.flow_id
-        try:
-            with transaction.atomic():
-                invoice = _deposit(item, report)
-        except IntegrityError:
-            # Another invoice with this number got in first (CPP-011 held by the database).
-            context = platform_rules.Context(
-                detected=report.detected, depositor=item.flow.structure
-            )
-            findings.append(platform_rules.duplicate_finding(report.invoice, context))
-            _close_item(item, FlowItemStatus.REFUSEE, findings)
-            return item.flow_id
-        item.invoice = invoice
-        _close_item(item, FlowItemStatus.INTEGREE, findings)
+        _close_item(item, *_item_result(item))
         return item.flow_id
+
+
+def _try_count(item_id: int) -> bool:
+    """Counts a try of a waiting item nobody holds, committed before the work begins (a try
+    that kills its worker counts too); a duplicate message finding the item done, or held
+    by another worker, counts nothing."""
+    with transaction.atomic():
+        waiting = (
+            # The item's row alone: the default ordering would join (and lock) the flow.
+            FlowItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE)
+            .order_by()
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if waiting is None:
+            return False
+        FlowItem.objects.filter(pk=item_id).update(attempts=F("attempts") + 1)
+        return True
+
+
+def _item_result(item: FlowItem) -> tuple[str, list[Finding]]:
+    tries = settings.FLOW_ITEM_MAX_ATTEMPTS
+    if item.attempts > tries:
+        reference = _error_reference()
+        logger.error("flow item %s refused after %d tries, reference %s", item.pk, tries, reference)
+        return FlowItemStatus.REFUSEE, [messages.internal_error_finding(reference, tries)]
+    flow_budget = settings.FLOW_TIME_BUDGET_SECONDS
+    if timezone.now() - item.flow.status_at > timedelta(seconds=flow_budget):
+        return FlowItemStatus.REFUSEE, [messages.flow_budget_finding(flow_budget)]
+    budget = settings.INVOICE_TIME_BUDGET_SECONDS
+    try:
+        with transaction.atomic():
+            return _validate_and_deposit(item, deadline=time.monotonic() + budget)
+    except TRANSIENT:
+        raise
+    except BudgetExceeded as exceeded:
+        finding = messages.budget_finding(budget, exceeded.stage)
+    except SoftTimeLimitExceeded:
+        finding = messages.budget_finding(budget)
+    except Exception:
+        reference = _error_reference()
+        logger.exception("flow item %s failed, reference %s", item.pk, reference)
+        finding = messages.internal_error_finding(reference)
+    item.invoice = None
+    return FlowItemStatus.REFUSEE, [finding]
+
+
+def _error_reference() -> str:
+    """A short reference, logged with the error and shown to the depositor."""
+    return uuid.uuid4().hex[:10]
+
+
+def _validate_and_deposit(item: FlowItem, *, deadline: float) -> tuple[str, list[Finding]]:
+    report = validate(
+        item.received_file.read_bytes(),
+        filename=item.name,
+        depositor=item.flow.structure,
+        deadline=deadline,
+    )
+    findings = list(report.findings) + _syntax_findings(item.flow, report.format)
+    item.format, item.profile = report.format or "", report.profile or ""
+    if any(f.is_fatal for f in findings):
+        return FlowItemStatus.REFUSEE, findings
+    try:
+        with transaction.atomic():
+            item.invoice = _deposit(item, report)
+    except IntegrityError:
+        # Another invoice with this number got in first (CPP-011 held by the database).
+        context = platform_rules.Context(detected=report.detected, depositor=item.flow.structure)
+        findings.append(platform_rules.duplicate_finding(report.invoice, context))
+        return FlowItemStatus.REFUSEE, findings
+    return FlowItemStatus.INTEGREE, findings
 
 
 def _syntax_findings(flow: Flow, found_format: str | None) -> list[Finding]:

@@ -5,6 +5,6 @@ called on its own. Findings are `findings.Finding` objects; the result a `Valida
 """
 
 from .findings import Finding, Severity, ValidationReport
-from .pipeline import validate, validate_path
+from .pipeline import BudgetExceeded, validate, validate_path
 
-__all__ = ["Finding", "Severity", "ValidationReport", "validate", "validate_path"]
+__all__ = ["BudgetExceeded", "Finding", "Severity", "ValidationReport", "validate", "validate_path"]

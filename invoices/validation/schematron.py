@@ -15,14 +15,21 @@ Which rules judge which document:
 
 One Saxon processor per process, remote document access disabled (only file: URIs, for
 the Factur-X code lists the stylesheets read beside them); each executable is compiled on
-first use, under a lock, and shared for the life of the process.
+first use, under a lock, and shared for the life of the process. Each official stylesheet
+is compiled inside `stylesheets/linear_locations.xsl`, which writes the same location paths
+in linear time (the official skeleton's are quadratic in same-name siblings).
+
+A hostile document can fail one rule on every element: findings beyond MAX_FINDINGS are
+summed up in one last finding, so a report stays readable and its size bounded.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 
 from lxml import etree
 from saxonche import PySaxonProcessor
@@ -80,6 +87,9 @@ _PREFIXES = {
 }
 _STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\]")
 
+MAX_FINDINGS = 200
+_WRAPPER = Path(__file__).with_name("stylesheets") / "linear_locations.xsl"
+
 _lock = threading.Lock()
 _processor: PySaxonProcessor | None = None
 _executables: dict = {}
@@ -87,6 +97,12 @@ _executables: dict = {}
 
 def _stylesheet_path(name: str) -> str:
     return str(resources.files("facturx") / "xsd_and_schematron" / STYLESHEETS[name])
+
+
+def _wrapped(name: str) -> str:
+    """The wrapper stylesheet's text, importing the official stylesheet `name`."""
+    official = Path(_stylesheet_path(name)).as_uri()
+    return _WRAPPER.read_text(encoding="utf-8").replace("IMPORTED-STYLESHEET", official)
 
 
 def processor() -> PySaxonProcessor:
@@ -110,7 +126,7 @@ def executable(name: str):
     with _lock:
         if name not in _executables:
             compiler = saxon.new_xslt30_processor()
-            _executables[name] = compiler.compile_stylesheet(stylesheet_file=_stylesheet_path(name))
+            _executables[name] = compiler.compile_stylesheet(stylesheet_text=_wrapped(name))
         return _executables[name]
 
 
@@ -134,28 +150,32 @@ def judged_by_en16931_alone(detected: Detected) -> bool:
 
 def check(detected: Detected) -> list[Finding]:
     """Schematron findings for a detected invoice."""
-    findings = run(stylesheets_for(detected), detected.xml, detected.root)
     if judged_by_en16931_alone(detected):
-        findings = _en16931_alone(findings, detected.root)
-    return findings
+        return _en16931_alone(detected.xml, detected.root)
+    return run(stylesheets_for(detected), detected.xml, detected.root)
 
 
 def check_en16931(xml: bytes, syntax: str) -> list[Finding]:
     """The EN 16931 rules alone on a UBL or CII document, even a fragment (rule unit tests)."""
     if syntax == UBL:
         return run(EN16931_UBL, xml)
-    return _en16931_alone(run(FACTURX_EN16931, xml), xmlsafe.parse(xml))
+    return _en16931_alone(xml, xmlsafe.parse(xml))
 
 
-def _en16931_alone(findings: list[Finding], root: etree._Element) -> list[Finding]:
+def _en16931_alone(xml: bytes, root: etree._Element) -> list[Finding]:
     """The standard's own findings of the Factur-X EN16931 stylesheet, and its code lists."""
-    kept = [finding for finding in findings if _EN16931_RULE.match(finding.rule)]
+    kept = run(FACTURX_EN16931, xml, root, keep=_EN16931_RULE.match)
     return kept + codelists.check(root)
 
 
-def run(name: str, xml: bytes, root: etree._Element | None = None) -> list[Finding]:
+def run(
+    name: str,
+    xml: bytes,
+    root: etree._Element | None = None,
+    keep: Callable[[str], object] | None = None,
+) -> list[Finding]:
     """Runs one stylesheet on the XML (`root`: its parsed tree, if at hand); each SVRL failed
-    assertion becomes a finding."""
+    assertion becomes a finding, only those whose rule id `keep` accepts when given."""
     compiled = executable(name)
     saxon = processor()
     try:
@@ -169,7 +189,30 @@ def run(name: str, xml: bytes, root: etree._Element | None = None) -> list[Findi
         text = _without_declaration(text)
     document = saxon.parse_xml(xml_text=text)
     svrl = compiled.transform_to_string(xdm_node=document)
-    return [_finding(failed) for failed in etree.fromstring(svrl.encode()).iter(_FAILED)]
+    failed = [
+        element
+        for element in etree.fromstring(svrl.encode()).iter(_FAILED)
+        if keep is None or keep(element.get("id") or "")
+    ]
+    findings = [_finding(element) for element in failed[:MAX_FINDINGS]]
+    if len(failed) > MAX_FINDINGS:
+        findings.append(_more_findings(failed[MAX_FINDINGS:]))
+    return findings
+
+
+def _more_findings(rest: list[etree._Element]) -> Finding:
+    fatal = any((element.get("flag") or "fatal") != "warning" for element in rest)
+    rules = ", ".join(sorted({element.get("id") or "SCHEMATRON" for element in rest}))
+    return Finding(
+        rule="SCHEMATRON-MORE",
+        severity=Severity.FATAL if fatal else Severity.WARNING,
+        message_fr=(
+            f"{len(rest)} autres constats, non détaillés, au-delà des {MAX_FINDINGS} premiers "
+            f"(règles {rules}) : corrigez les premiers, ils se répètent sans doute."
+        ),
+        message_en=f"{len(rest)} more findings beyond the first {MAX_FINDINGS} (rules {rules}).",
+        stage=STAGE,
+    )
 
 
 def _without_declaration(text: str) -> str:

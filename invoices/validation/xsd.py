@@ -31,6 +31,7 @@ from invoices.formats.detect import (
     XRECHNUNG,
     Detected,
 )
+from invoices.formats.xmltools import date_term
 
 from .findings import Finding, Severity
 
@@ -50,6 +51,7 @@ SCHEMAS = {
 _FACTURX_SCHEMA = {EXTENDED_CTC_FR: "CII-D22B"}
 
 _CLARK = re.compile(r"\{[^}]*\}")
+_NOT_A_DATE = re.compile(r"'([^']*)' is not a valid value of the atomic type 'xs:date'")
 # lxml's compiled schemas keep their error log on the object: one validation at a time.
 _lock = threading.Lock()
 
@@ -90,7 +92,10 @@ def _validate(root: etree._Element, name: str, severity: Severity) -> list[Findi
     findings = []
     for error in errors:
         text = _CLARK.sub("", error.message)
-        if severity == Severity.FATAL:
+        term = date_term(error.path or "") if _NOT_A_DATE.search(text) else None
+        if term is not None:
+            findings.append(_not_a_date(name, error, text, term, severity))
+        elif severity == Severity.FATAL:
             message_fr = (
                 f"Le document ne respecte pas le schéma XML {name} (ligne {error.line}) : "
                 f"{text} Corrigez la structure à cet endroit."
@@ -100,14 +105,37 @@ def _validate(root: etree._Element, name: str, severity: Severity) -> list[Findi
                 f"Cet élément n'appartient pas à la norme EN 16931 (ligne {error.line}) : "
                 f"{text} Il est accepté en CII mais ne sera pas exploité ; retirez-le."
             )
-        findings.append(
-            Finding(
-                rule=rule,
-                severity=severity,
-                message_fr=message_fr,
-                message_en=f"Schema {name}, line {error.line}: {text}",
-                location=error.path or "",
-                stage=STAGE,
+        if term is None:
+            findings.append(
+                Finding(
+                    rule=rule,
+                    severity=severity,
+                    message_fr=message_fr,
+                    message_en=f"Schema {name}, line {error.line}: {text}",
+                    location=error.path or "",
+                    stage=STAGE,
+                )
             )
-        )
     return findings
+
+
+def _not_a_date(
+    name: str, error, text: str, term: tuple[str, str, str], severity: Severity
+) -> Finding:
+    """A UBL date that is no date (2026-02-30, 20260230): which one, found and expected."""
+    bt, label, label_en = term
+    found = _NOT_A_DATE.search(text).group(1)
+    return Finding(
+        rule="XSD" if severity == Severity.FATAL else "XSD-EN16931",
+        severity=severity,
+        message_fr=(
+            f"La {label} ({bt}) « {found} » n'est pas une date réelle (emplacement : "
+            f"{error.path}, ligne {error.line}) : attendu une date au format AAAA-MM-JJ, par "
+            "exemple 2025-03-14. Corrigez cette valeur et déposez à nouveau la facture."
+        ),
+        message_en=f"The {label_en} ({bt}) '{found}' is not a real date (schema {name}, line "
+        f"{error.line}): expected YYYY-MM-DD.",
+        location=error.path or "",
+        bt=bt,
+        stage=STAGE,
+    )

@@ -172,6 +172,19 @@ def test_every_problem_of_the_request_is_listed_at_once(cpro, service):
     assert not Flow.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["dateFacture", "dateEcheancePaiement"])
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_an_absurd_date_is_refused_on_its_field(cpro, service, field, value):
+    payload = soumettre_payload(service)
+    payload[field] = value
+
+    body = _refusal(cpro.post(SOUMETTRE, payload), 400, "GCU_MSG_10_003")
+
+    assert [error["champ"] for error in body["erreurs"]] == [field]
+    assert f"la date {value} n'est pas plausible" in body["libelle"]
+    assert not Flow.objects.exists()
+
+
 def test_a_zero_rate_line_needs_an_exemption_motive(cpro, service):
     payload = soumettre_payload(service)
     payload["lignePoste"][1]["lignePosteTauxTva"] = "TVA0"

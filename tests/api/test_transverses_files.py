@@ -2,8 +2,10 @@
 
 import pytest
 
+from invoices.formats.facturx import write_facturx
 from invoices.models import AttachmentUpload
 from tests.api.invoices_support import b64
+from tests.invoices.factories import french_invoice, with_active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,11 @@ def test_adding_a_file_needs_both_credentials(client):
 
     assert response.status_code == 401
     assert not AttachmentUpload.objects.exists()
+
+
+def test_a_pdf_with_javascript_is_refused(cpro):
+    pdf = with_active_content(write_facturx(french_invoice(number="DEVIS-1")), "javascript")
+
+    libelle = _refused(cpro.post(ADD_FILE, _body(data=pdf)), 400, "GCU_MSG_50_006")
+
+    assert "pieceJointeFichier" in libelle and "contenu actif (JavaScript)" in libelle

@@ -53,3 +53,25 @@ def demo_invoice_xml(number: str = "FA-2026-0001") -> bytes:
         engagement=None,
     )
     return write_cii(document)
+
+def with_active_content(pdf: bytes, kind: str) -> bytes:
+    """The PDF with active content added: "javascript" (a document script run on opening),
+    "launch" (an action starting a program) or "executable" (an embedded program)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.actions import JavaScript
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    if kind == "javascript":
+        writer.add_open_action(JavaScript("app.alert('Facture');"))
+    elif kind == "launch":
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("a.exe")}
+        )
+    else:
+        writer.add_attachment("outil.exe", b"MZ\x90\x00" + bytes(60))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

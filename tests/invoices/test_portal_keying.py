@@ -21,7 +21,7 @@ from tests.chorus.factories import (
     ServiceFactory,
     StructureFactory,
 )
-from tests.invoices.factories import french_invoice, french_vat_number
+from tests.invoices.factories import french_invoice, french_vat_number, with_active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -358,6 +358,22 @@ def test_required_service_code_is_enforced_with_the_error_on_its_field(submit):
     assert Invoice.objects.get().service.code == "PHARMA"
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"issue_date": "0001-01-01", "due_date": "0001-01-31"},
+        {"issue_date": "9999-12-31", "due_date": ""},
+    ],
+)
+def test_an_absurd_date_is_an_error_on_its_field(submit, recipient, fields):
+    response = submit(keyed(recipient, **fields))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "n'est pas plausible" in errors["issue_date"][0]
+    assert "01/01/2000" in errors["issue_date"][0]
+    assert not Flow.objects.exists()
+
+
 def test_required_engagement_is_enforced_for_the_recipient_and_for_a_service(submit):
     recipient = PublicStructureFactory(ej_required=True)
     response = submit(keyed(recipient))
@@ -523,6 +539,15 @@ def test_attachment_limits_are_checked_on_upload(client_in, recipient, settings)
     )
     assert "enregistrez-le en PDF" in response.content.decode()
     assert 'aria-describedby="id_attachments-desc-error"' in html
+
+
+def test_a_pdf_attachment_with_a_launch_action_is_refused(client_in, recipient):
+    pdf = with_active_content(write_facturx(french_invoice(number="DEVIS-1")), "launch")
+    response = client_in.post(
+        NEW, keyed(recipient, action="recalculate", attachments=[_file("devis.pdf", content=pdf)])
+    )
+    assert "contient du contenu actif (Launch)" in response.content.decode()
+    assert not AttachmentUpload.objects.exists()
 
 
 def test_attachments_total_at_most_120_mb(client_in, supplier, user, recipient):

@@ -40,7 +40,7 @@ def test_every_official_example_is_valid(testdata_dir):
         report = validate(path.read_bytes(), filename=path.name, recipient_check=False)
         assert report.findings == [], (path.name, report.findings[:3])
         assert report.format in ("ubl", "cii")
-        assert report.stages_run == ["reading", "detection", "xsd", "schematron"]
+        assert report.stages_run == ["reading", "detection", "xsd", "schematron", "canonical"]
 
 
 @pytest.mark.parametrize("name", CII_BEYOND_FACTURX)

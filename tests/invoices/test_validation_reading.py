@@ -10,6 +10,7 @@ from pypdf.generic import NumberObject
 
 from invoices import xmlsafe
 from invoices.validation import validate, validate_path
+from tests.invoices.factories import with_active_content
 
 XXE_FILE = b"""<?xml version="1.0"?>
 <!DOCTYPE Invoice [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
@@ -139,3 +140,37 @@ def test_neither_xml_nor_pdf_is_refused_when_reading(data, rule):
     assert [f.rule for f in report.findings] == [rule]
     assert "« facture.bin »" in report.findings[0].message_fr
     assert report.stages_run == ["reading"]
+
+
+def test_two_million_empty_elements_are_refused_while_reading(settings):
+    data = b"<Invoice>" + b"<a/>" * 2_000_000 + b"</Invoice>"  # 8 MB, under the size cap
+
+    report = validate(data, recipient_check=False)
+
+    assert [f.rule for f in report.findings] == ["READ-XML-TOO-MANY-ELEMENTS"]
+    assert f"plus de {settings.XML_MAX_ELEMENTS} éléments" in report.findings[0].message_fr
+    assert report.stages_run == ["reading"]
+
+
+def test_the_element_cap_counts_every_element(settings):
+    settings.XML_MAX_ELEMENTS = 100
+    at_cap = b"<Invoice>" + b"<a/>" * 99 + b"</Invoice>"
+    assert len(xmlsafe.parse(at_cap)) == 99
+    with pytest.raises(xmlsafe.UnsafeXmlError) as refused:
+        xmlsafe.parse(b"<Invoice>" + b"<a><b/></a>" * 50 + b"</Invoice>")
+    assert refused.value.code == "too_many_elements"
+
+
+@pytest.mark.parametrize(
+    ("kind", "named"),
+    [("javascript", "JavaScript"), ("launch", "Launch"), ("executable", "outil.exe")],
+)
+def test_a_facturx_with_active_content_is_refused(testdata_dir, kind, named):
+    facturx = (testdata_dir / "facturx/other/akretion_invoice_EN16931_fr.pdf").read_bytes()
+    assert validate(facturx, recipient_check=False).valid
+
+    report = validate(with_active_content(facturx, kind), recipient_check=False)
+
+    assert [f.rule for f in report.findings] == ["READ-PDF-ACTIVE"]
+    assert f"contenu actif ({named})" in report.findings[0].message_fr
+    assert "interdits par PDF/A" in report.findings[0].message_fr

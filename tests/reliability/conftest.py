@@ -47,11 +47,13 @@ class Workers:
     log_dir: object
     started: list[ManagedProcess] = field(default_factory=list)
 
-    def start(self) -> ManagedProcess:
+    def start(self, **settings: str) -> ManagedProcess:
+        """A worker; `settings`: more environment variables of the platform for it."""
         environment = worker_environment(
             queue=self.queue,
             FLOW_STALL_SECONDS=str(FLOW_STALL_SECONDS),
             CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+            **settings,
         )
         number = len(self.started) + 1
         worker = worker_start(

@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chorus import identifiers
@@ -24,7 +24,9 @@ from chorus.models import Service, Structure
 from invoices import canonical as c
 from invoices import rules
 from invoices.channels.portal.computations import VAT_CHOICES, KeyedLine
+from invoices.dates import implausible_date
 from invoices.enums import FlowStatus, InvoiceStatus
+from invoices.formats.pdfsafety import pdf_active_content
 from invoices.ingestion.archive import FLOW_EXTENSIONS
 from invoices.rules import EJ_MAX_LENGTH, active_recipient
 from invoices.units import unit_choices
@@ -87,6 +89,18 @@ def attachment_errors(name: str, size: int) -> list[str]:
             _("Le fichier « %(name)s » est vide : choisissez un autre fichier.") % {"name": name}
         )
     return errors
+
+
+def attachment_content_error(name: str, data: bytes) -> str | None:
+    """A PDF carrying active content (JavaScript, launch actions, programs) is refused."""
+    found = pdf_active_content(data)
+    if not found:
+        return None
+    return _(
+        "Le fichier « %(name)s » contient du contenu actif (%(found)s) : JavaScript, actions "
+        "de lancement et fichiers exécutables sont interdits dans un PDF joint à une facture. "
+        "Enregistrez-le à nouveau en PDF/A."
+    ) % {"name": name, "found": ", ".join(found)}
 
 
 def _embeddable_mime_types() -> frozenset[str]:
@@ -298,6 +312,9 @@ class InvoiceForm(RecipientReferencesForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("issue_date", "due_date", "delivery_date"):
+            if data.get(name) and (reason := implausible_date(data[name])):
+                self.add_error(name, capfirst(reason))
         issue = data.get("issue_date")
         self._add_problems(
             [

@@ -240,6 +240,9 @@ class InvoiceFormView(PortalView):
             problems = forms.attachment_errors(upload.name, upload.size)
             if not problems and (error := forms.attachments_total_error(total + upload.size)):
                 problems = [error]
+            data = b"" if problems else upload.read()
+            if not problems and (error := forms.attachment_content_error(upload.name, data)):
+                problems = [error]
             if problems:
                 errors["attachments"] += problems
                 continue
@@ -248,7 +251,7 @@ class InvoiceFormView(PortalView):
                     structure=self.structure,
                     user=self.request.user,
                     name=upload.name,
-                    data=upload.read(),
+                    data=data,
                     mime_type=forms.mime_type_of(upload.name),
                 )
             )
