@@ -54,6 +54,7 @@ def demo_invoice_xml(number: str = "FA-2026-0001") -> bytes:
     )
     return write_cii(document)
 
+
 def with_active_content(pdf: bytes, kind: str) -> bytes:
     """The PDF with active content added: "javascript" (a document script run on opening),
     "launch" (an action starting a program) or "executable" (an embedded program)."""
