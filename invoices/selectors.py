@@ -60,6 +60,40 @@ def invoices_visible_to(structure: Structure) -> QuerySet[Invoice]:
     return _with_relations(Invoice.objects.filter(Q(supplier=structure) | Q(recipient=structure)))
 
 
+# The identifier column of each party an invoice list may be searched by.
+_PARTY_IDENTIFIER = {"supplier": "seller_identifier", "recipient": "buyer_identifier"}
+
+
+def invoices_listed(
+    invoices: QuerySet[Invoice],
+    *,
+    party: str,
+    term: str = "",
+    number: str = "",
+    status: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Invoice]:
+    """The filters of the invoice lists (the supplier's and the agents'): a number or a part
+    of it, the other `party` ("supplier" or "recipient") by a part of its name or the start of
+    its SIRET, a status, issue dates."""
+    if number.strip():
+        invoices = invoices.filter(number__icontains=number.strip())
+    if term.strip():
+        term = term.strip()
+        invoices = invoices.filter(
+            Q(**{f"{party}__legal_name__icontains": term})
+            | Q(**{f"{_PARTY_IDENTIFIER[party]}__startswith": term})
+        )
+    if status:
+        invoices = invoices.filter(status=status)
+    if date_from:
+        invoices = invoices.filter(issue_date__gte=date_from)
+    if date_to:
+        invoices = invoices.filter(issue_date__lte=date_to)
+    return invoices
+
+
 def _with_relations(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return invoices.select_related(
         "supplier", "recipient", "service", "received_file", "flow_item__flow"

@@ -6,7 +6,6 @@ suppliers are refused (403). A refused move comes back to the invoice page with 
 """
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from invoices.channels.pages import ACTION_LABELS, invoice_data, refusal_on_form
 from invoices.enums import InvoiceStatus
 from invoices.formats.facturx import render_pdf
 from invoices.models import AttachmentUpload, DocumentSyntax, Invoice
-from invoices.selectors import invoice_timeline, invoices_received_for
+from invoices.selectors import invoice_timeline, invoices_listed, invoices_received_for
 from invoices.services import invoice_process
 
 PAGE_SIZE = 20
@@ -47,19 +46,15 @@ class InvoiceListView(BackofficeView):
         invoices = self.received()
         if search.is_valid():
             data = search.cleaned_data
-            if data["number"]:
-                invoices = invoices.filter(number__icontains=data["number"].strip())
-            if data["supplier"]:
-                term = data["supplier"].strip()
-                invoices = invoices.filter(
-                    Q(supplier__legal_name__icontains=term) | Q(seller_identifier__startswith=term)
-                )
-            if data["status"]:
-                invoices = invoices.filter(status=data["status"])
-            if data["date_from"]:
-                invoices = invoices.filter(issue_date__gte=data["date_from"])
-            if data["date_to"]:
-                invoices = invoices.filter(issue_date__lte=data["date_to"])
+            invoices = invoices_listed(
+                invoices,
+                party="supplier",
+                term=data["supplier"],
+                number=data["number"],
+                status=data["status"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
         return self.render_page(
             "invoices/backoffice/invoice_list.html",
             search=search,

@@ -50,7 +50,7 @@ from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
 from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer
 from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
-from invoices.selectors import invoice_timeline
+from invoices.selectors import invoice_timeline, invoices_listed
 from invoices.services import (
     attachment_upload_create,
     invoice_complete,
@@ -659,19 +659,15 @@ class InvoiceListView(PortalView):
         )
         if search.is_valid():
             data = search.cleaned_data
-            if data["number"]:
-                invoices = invoices.filter(number__icontains=data["number"])
-            if data["recipient"]:
-                term = data["recipient"].strip()
-                invoices = invoices.filter(
-                    Q(recipient__legal_name__icontains=term) | Q(buyer_identifier__startswith=term)
-                )
-            if data["status"]:
-                invoices = invoices.filter(status=data["status"])
-            if data["date_from"]:
-                invoices = invoices.filter(issue_date__gte=data["date_from"])
-            if data["date_to"]:
-                invoices = invoices.filter(issue_date__lte=data["date_to"])
+            invoices = invoices_listed(
+                invoices,
+                party="recipient",
+                term=data["recipient"],
+                number=data["number"],
+                status=data["status"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
         return self.render_page(
             "invoices/portal/invoice_list.html",
             search=search,
