@@ -1,5 +1,7 @@
 """The integration report (compte rendu) of a flow: every invoice with its result and, for
-each refused one, every finding as a sentence saying what, where and how to fix it.
+each refused one, every finding in plain language (invoices.validation.explanations): the
+field by its business term, the invoice line, what is wrong and how to fix it, the technical
+details apart. The sentences are in the active language.
 
 `flow_report(flow)` is the one source of the report: the API returns it as JSON, the portal
 shows it, the PDF is rendered from it and the EDI channel drops both in the partner's out/.
@@ -7,15 +9,28 @@ shows it, the PDF is rendered from it and the EDI channel drops both in the part
 
 from invoices.enums import FlowItemStatus
 from invoices.models import Flow
+from invoices.validation.explanations import explain, sentence
 
 SEVERITY_LABELS = {"fatal": "Bloquant", "warning": "Avertissement"}
 
 
 def finding_sentence(finding: dict) -> str:
-    """One plain-language sentence: the message (what, and how to fix it) and where."""
-    where = f" (emplacement : {finding['location']})" if finding.get("location") else ""
-    term = f" [{finding['bt']}]" if finding.get("bt") else ""
-    return f"{finding['message']}{term}{where}"
+    """One plain-language sentence, with no XPath: the field, the line, what and how to fix."""
+    return sentence(explain(finding))
+
+
+def _finding_entry(finding: dict) -> dict:
+    explained = explain(finding)
+    return {
+        "regle": finding["rule"],
+        "gravite": finding["severity"],
+        "graviteLibelle": SEVERITY_LABELS.get(finding["severity"], finding["severity"]),
+        "emplacement": finding.get("location") or "",
+        "termeMetier": finding.get("bt"),
+        "message": finding["message"],
+        "phrase": sentence(explained),
+        "explication": explained,
+    }
 
 
 def _invoice_entry(item) -> dict:
@@ -30,18 +45,7 @@ def _invoice_entry(item) -> dict:
         "identifiantFactureCPP": invoice.pk if invoice else None,
         "numeroFacture": invoice.number if invoice else None,
         "statutFacture": invoice.status if invoice else None,
-        "constats": [
-            {
-                "regle": finding["rule"],
-                "gravite": finding["severity"],
-                "graviteLibelle": SEVERITY_LABELS.get(finding["severity"], finding["severity"]),
-                "emplacement": finding.get("location") or "",
-                "termeMetier": finding.get("bt"),
-                "message": finding["message"],
-                "phrase": finding_sentence(finding),
-            }
-            for finding in item.findings
-        ],
+        "constats": [_finding_entry(finding) for finding in item.findings],
     }
 
 

@@ -57,4 +57,6 @@ def report_pdf(report: dict) -> bytes:
 
 
 def flow_report_pdf(flow: Flow) -> bytes:
-    return report_pdf(flow_report(flow))
+    with translation.override("fr"):  # the findings' explanations in the template's language
+        report = flow_report(flow)
+    return report_pdf(report)

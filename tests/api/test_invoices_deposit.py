@@ -86,8 +86,9 @@ def test_a_refused_invoice_is_reported_with_sentences_naming_the_place_and_the_f
     assert error["identifiantFournisseur"] == supplier.identifier
     assert error["identifiantDestinataire"] == service.structure.identifier
     sentence = error["libelleErreurDP"]
-    assert "code service" in sentence
-    assert "emplacement : " in sentence and "BuyerReference" in sentence
+    assert sentence.startswith("Référence acheteur (BT-10, Buyer reference) : ")
+    assert "exige un code service" in sentence and "Demandez à l'acheteur" in sentence
+    assert "/Invoice" not in sentence and "BuyerReference" not in sentence
     assert not Invoice.objects.filter(number="FA-SANS-SERVICE").exists()
 
 

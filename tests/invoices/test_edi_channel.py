@@ -155,8 +155,9 @@ def test_a_refused_invoice_report_names_the_finding(partner, invoice_xml):
     assert entry["resultat"] == "REFUSEE"
     (finding,) = [c for c in entry["constats"] if c["regle"] == "CPP-005"]
     assert "INCONNU" in finding["phrase"]
-    assert finding["emplacement"]
-    assert _squeezed(finding["phrase"]) in text
+    assert finding["emplacement"] == finding["explication"]["technical"]["xpath"]
+    for part in ("term", "what", "found", "fix"):
+        assert _squeezed(finding["explication"][part]) in text
 
 
 def test_a_batch_with_a_good_and_a_bad_invoice_is_partly_integrated(partner, invoice_xml):

@@ -128,11 +128,31 @@ def test_an_uploaded_zip_batch_gives_each_invoice_its_result(upload, supplier, s
     assert sorted(Invoice.objects.values_list("number", flat=True)) == ["FA-1", "FA-2"]
     html = client_in.get(response.url).content.decode()
     assert "intégrées : 2 — refusées : 1" in html
-    # The refused invoice's finding, as a sentence with where and how to fix it.
-    assert "Le code service « INCONNU »" in html
-    assert "choisissez un code service de ce destinataire" in html
-    assert "emplacement : " in html
-    assert "CPP-005" in html
+    # The refused invoice's finding: the field by its business term, what and how to fix it,
+    # the rule and the XPath folded in the technical details.
+    main, technical = html.split("Détails techniques", 1)
+    assert "Référence acheteur (BT-10, Buyer reference)" in main
+    assert "Le code service « INCONNU »" in main
+    assert "Vérifiez le code service dans l&#x27;annuaire du destinataire" in main
+    assert "/Invoice" not in main and "CPP-005" not in main
+    assert "<details" in main.rsplit("<li", 1)[1]
+    assert "CPP-005" in technical and "/Invoice/cbc:BuyerReference" in technical
+
+
+def test_a_refused_invoice_report_is_in_english_for_an_english_reader(
+    upload, supplier, service, client_in
+):
+    bad = _invoice(supplier, service)
+    bad.buyer_reference = "INCONNU"
+    response = upload("facture.xml", write_ubl(bad))
+    client_in.cookies["django_language"] = "en"
+    html = client_in.get(response.url).content.decode()
+    main, technical = html.split("Technical details", 1)
+    assert "Buyer reference (BT-10, Référence acheteur)" in main
+    assert "The service code given is not an active service of this recipient." in main
+    assert "What to do:" in main and "Check the service code" in main
+    assert "/Invoice" not in main
+    assert "/Invoice/cbc:BuyerReference" in technical
 
 
 def test_a_refused_invoice_shows_its_findings_in_the_report(upload, supplier, service, client_in):

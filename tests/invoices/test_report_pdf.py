@@ -9,7 +9,6 @@ from pypdf import PdfReader
 from invoices.enums import DepositChannel
 from invoices.formats import write_ubl
 from invoices.ingestion.receive import flow_receive
-from invoices.ingestion.report import finding_sentence
 from invoices.ingestion.report_pdf import flow_report_pdf
 from invoices.models import Flow
 from tests.chorus.factories import MembershipFactory, ServiceFactory, StructureFactory
@@ -84,23 +83,24 @@ def test_an_integrated_flow_reads_as_such(deposit):
     assert "Corrigez" not in text
 
 
-def test_each_finding_of_a_refused_invoice_is_a_sentence_with_where_and_how(deposit):
+def test_each_finding_of_a_refused_invoice_says_field_what_and_how_details_apart(deposit):
     good = deposit.invoice_xml("FA-1")
     bad = deposit.invoice_xml("FA-2").replace(b"SERV0001", b"INCONNU")
     flow = deposit(_zip({"bonne.xml": good, "mauvaise.xml": bad}), "lot.zip")
-    text = _text(flow_report_pdf(flow))
-    assert "État du flux Intégré partiellement (IN_INTEGRE_PARTIEL)" in text
-    assert "Factures dans le flux : 2 – intégrées : 1 – refusées : 1." in text
-    assert "Facture 2 – mauvaise.xml : refusée" in text
-    assert "Corrigez les points suivants puis déposez-la à nouveau" in text
+    text = _squeezed(_text(flow_report_pdf(flow)))
+    assert _squeezed("État du flux Intégré partiellement (IN_INTEGRE_PARTIEL)") in text
+    assert _squeezed("Factures dans le flux : 2 – intégrées : 1 – refusées : 1.") in text
+    assert _squeezed("Corrigez les points suivants puis déposez-la à nouveau") in text
     refused = flow.items.get(name="mauvaise.xml")
     fatal = [f for f in refused.findings if f["severity"] == "fatal"]
-    assert fatal
-    for finding in fatal:
-        assert _squeezed(finding_sentence(finding)) in _squeezed(text)
-        assert f"règle {finding['rule']}" in text
-    assert any(f.get("location") for f in fatal)
-    assert "emplacement :" in text
+    assert [f["rule"] for f in fatal] == ["CPP-005"]
+    assert _squeezed("Référence acheteur (BT-10, Buyer reference)") in text
+    assert _squeezed("Le code service indiqué n'est pas un service actif") in text
+    assert _squeezed("« INCONNU »") in text
+    assert _squeezed("À faire : Vérifiez le code service dans l'annuaire") in text
+    main, technical = text.split(_squeezed("Détails techniques"), 1)
+    assert "/Invoice" not in main
+    assert _squeezed("règle CPP-005 – emplacement : /Invoice/cbc:BuyerReference") in technical
 
 
 def test_a_flow_error_is_explained(deposit):
