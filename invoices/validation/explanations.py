@@ -387,12 +387,12 @@ HAND_WRITTEN: dict[str, tuple[str | None, str, str, str, str]] = {
         None,
         "Le fichier n'a pas la structure attendue par la norme : un élément manque, est en "
         "trop, mal placé ou mal écrit.",
-        "Le fichier vient de votre logiciel de facturation : signalez-lui le constat ci-dessus "
+        "Le fichier vient de votre logiciel de facturation : signalez ce constat à son éditeur "
         "(avec les détails techniques), ou saisissez la facture sur le portail.",
         "The file does not have the structure the standard expects: an element is missing, "
         "extra, misplaced or misspelt.",
-        "The file comes from your invoicing software: report the finding above to its "
-        "publisher (with the technical details), or key the invoice in on the portal.",
+        "The file comes from your invoicing software: report this finding to its publisher "
+        "(with the technical details), or key the invoice in on the portal.",
     ),
     "READ-NOT-XML-OR-PDF": (
         None,
