@@ -6,6 +6,8 @@ import re
 import pytest
 from django.utils import translation
 
+from invoices.samples import ubl_with_wrong_line_amounts
+from invoices.validation import schematron
 from invoices.validation.explanations import HAND_WRITTEN, TERMS, explain, sentence
 from invoices.validation.findings import Finding, Severity
 
@@ -133,3 +135,13 @@ def test_a_platform_finding_keeps_its_facts_without_the_path():
         "Service code “INCONNU” is not an active service of Mairie"
     )
     assert "…" not in sentence(explained, english=False)
+
+
+def test_a_real_line_finding_names_its_line_and_keeps_the_xpath_apart():
+    findings = schematron.check_en16931(ubl_with_wrong_line_amounts(8), "ubl")
+    second = next(f for f in findings if "InvoiceLine[2]" in f.location)
+    explained = explain(second.to_dict(), english=False)
+    assert explained["line"] == 2
+    assert explained["technical"]["xpath"] == second.location
+    text = sentence(explained, english=False)
+    assert "ligne 2 : " in text and "/Invoice" not in text and second.rule not in text
