@@ -245,8 +245,15 @@ def test_a_rejection_points_at_lines_and_the_amount_in_dispute(client, agent, wo
         [line],
         Decimal("120.50"),
     )
-    html = client.get(detail(invoice)).content.decode()
-    assert "Lignes concernées" in html and "Montant contesté" in html and "120,50" in html
+    supplier_client = logged_in(client.__class__(), MembershipFactory(structure=supplier))
+    pages = [
+        client.get(detail(invoice)),
+        supplier_client.get(reverse("invoices:invoice_detail", args=[invoice.pk])),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        assert "Lignes concernées" in html and f"<dd data-lines>{line}</dd>" in html
+        assert "Montant contesté" in html and "120,50" in html
 
 
 def test_a_disputed_amount_above_the_total_or_an_unknown_line_is_refused_on_its_field(
@@ -492,3 +499,15 @@ def test_the_agent_home_counts_the_invoices_to_process(client, agent, works, sup
     html = page.content.decode()
     assert "2 factures à traiter" in html
     assert reverse("reception:invoice_list") in html
+
+
+def test_the_proposal_reads_in_english_on_the_english_interface(client, agent, works, supplier):
+    invoice = available(supplier=supplier, service=works)
+
+    client = logged_in(client, agent)
+    client.cookies["django_language"] = "en"
+
+    page = client.post(dispute(invoice), {"dispute-motive": "SIRET_ERR"})
+
+    html = page.content.decode()
+    assert "Proposed outcome:" in html and "only corrects its routing" in html
