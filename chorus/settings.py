@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     # The API documentation serves Swagger UI from this package, never from a CDN.
     "drf_spectacular_sidecar",
     "dsfr",
+    # django-dsfr's radio and checkbox templates load it.
+    "widget_tweaks",
     "csp",
     "axes",
     "chorus",

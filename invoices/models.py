@@ -153,6 +153,15 @@ class InvoiceStatusChange(StatusChange):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="history")
     target = models.CharField(_("nouveau statut"), max_length=40, choices=InvoiceStatus.choices)
     mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
+    lines = models.JSONField(
+        _("lignes concernées"),
+        default=list,
+        blank=True,
+        help_text=_("Les identifiants (BT-126) des lignes de la facture visées par le motif."),
+    )
+    disputed_amount = models.DecimalField(
+        _("montant contesté"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
 
     class Meta(StatusChange.Meta):
         verbose_name = _("changement de statut de facture")

@@ -5,6 +5,7 @@ Every move goes through the workflow core (`chorus.workflow.status_transition`, 
 (portal, back office, API, EDI status files, tasks)."""
 
 import hashlib
+from decimal import Decimal
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -189,10 +190,17 @@ def invoice_process(
     motive: str = "",
     comment: str = "",
     mandate_number: str = "",
+    lines: list[str] | None = None,
+    disputed_amount: Decimal | None = None,
 ) -> InvoiceStatusChange:
     """A recipient's move to `target` (suspend, send back, reject, certify, mandate, the
-    accounting steps): the API's traiter/recue and the EDI status files name the status."""
+    accounting steps): the API's traiter/recue and the EDI status files name the status.
+    `lines` (line ids) and `disputed_amount` say what part of the invoice a motive is about."""
     details = {"mandate_number": mandate_number.strip()} if mandate_number else {}
+    if lines:
+        details["lines"] = list(lines)
+    if disputed_amount is not None:
+        details["disputed_amount"] = disputed_amount
     return status_transition(
         document=invoice, target=target, actor=actor, motive=motive, comment=comment, **details
     )

@@ -1,11 +1,40 @@
 """Reading the motive catalogue: the one place that says which motive fits which action."""
 
-from django.utils.translation import gettext as _
+from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rejections.enums import Outcome
 from rejections.models import Motive
 
 # Free text as existing connectors send it is recorded under this code, the text as comment.
 FREE_TEXT = "AUTRE"
+
+
+# The recipient's outcomes, least disruptive first, and what each costs the supplier.
+BY_DISRUPTION = [Outcome.SUSPEND, Outcome.SEND_BACK, Outcome.REJECT]
+OUTCOME_EFFECTS = {
+    Outcome.SUSPEND: gettext_lazy(
+        "Une suspension garde le délai de paiement : le fournisseur complète la facture et "
+        "son traitement reprend."
+    ),
+    Outcome.SEND_BACK: gettext_lazy(
+        "Un renvoi pour recyclage garde la facture : le fournisseur corrige seulement son "
+        "acheminement."
+    ),
+    Outcome.REJECT: gettext_lazy(
+        "Un rejet est définitif : le fournisseur doit émettre une nouvelle facture et le délai "
+        "de paiement repart de zéro."
+    ),
+}
+
+
+def least_disruptive_outcome(motive: Motive, among: Iterable[str] | None = None) -> str | None:
+    """The outcome the motive allows that disrupts the supplier least (suspend, then send
+    back, then reject), restricted to `among` (the moves possible now) when given."""
+    possible = set(BY_DISRUPTION if among is None else among)
+    return next((o for o in BY_DISRUPTION if o in possible and motive.allows(o)), None)
 
 
 def motives_for(outcome: str) -> list[Motive]:

@@ -14,6 +14,18 @@ class Motive(models.Model):
     family = models.CharField(_("famille"), max_length=20, choices=MotiveFamily.choices)
     label_fr = models.CharField(_("libellé (français)"), max_length=200)
     label_en = models.CharField(_("libellé (anglais)"), max_length=200)
+    explanation_fr = models.TextField(
+        _("explication (français)"),
+        blank=True,
+        help_text=_("Ce qui ne va pas, dit simplement au fournisseur."),
+    )
+    explanation_en = models.TextField(_("explication (anglais)"), blank=True)
+    fix_fr = models.TextField(
+        _("correction (français)"),
+        blank=True,
+        help_text=_("Ce que le fournisseur doit faire pour que sa facture soit payée."),
+    )
+    fix_en = models.TextField(_("correction (anglais)"), blank=True)
     outcomes = models.JSONField(
         _("issues possibles"),
         default=list,
@@ -39,9 +51,21 @@ class Motive(models.Model):
     def __str__(self):
         return f"{self.code} – {self.label}"
 
+    def _in_language(self, field: str) -> str:
+        english = (get_language() or "fr").startswith("en")
+        return getattr(self, f"{field}_{'en' if english else 'fr'}")
+
     @property
     def label(self) -> str:
-        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+        return self._in_language("label")
+
+    @property
+    def explanation(self) -> str:
+        return self._in_language("explanation")
+
+    @property
+    def fix(self) -> str:
+        return self._in_language("fix")
 
     def allows(self, outcome: str) -> bool:
         return self.active and outcome in self.outcomes

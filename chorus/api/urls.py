@@ -48,5 +48,6 @@ urlpatterns = [
         name="cpro_consulter_service",
     ),
     path("", include("invoices.api.urls")),
+    path("", include("rejections.api.urls")),
     re_path(r"^(?:api|cpro)/", errors.path_not_found),
 ]

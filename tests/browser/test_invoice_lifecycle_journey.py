@@ -72,11 +72,16 @@ def test_an_invoice_goes_from_receipt_to_mandate_with_both_sides_watching(
     page.get_by_role("link", name="FA-2025-0107").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Facture FA-2025-0107")
     expect_step(page, InvoiceStatus.MISE_A_DISPOSITION, "Par la plateforme")
-    suspend = page.locator("details[data-action=suspend]")
-    suspend.get_by_text("Suspendre", exact=True).click()
-    suspend.get_by_label("Motif").select_option(label="Justificatif absent ou insuffisant")
-    suspend.get_by_label(re.compile("Commentaire")).fill("Le devis signé manque.")
-    suspend.get_by_role("button", name="Confirmer : Suspendre").click()
+    dispute = page.locator("details[data-action=dispute]")
+    dispute.get_by_text(re.compile("Signaler un problème")).click()
+    dispute.get_by_role("combobox", name=re.compile("Motif")).select_option(
+        label="Justificatif absent ou insuffisant"
+    )
+    # The motive proposes the least disruptive outcome it allows, and says why.
+    expect(dispute.get_by_role("status")).to_contain_text("Issue proposée : Suspendre.")
+    expect(dispute.get_by_label("Suspendre")).to_be_checked()
+    dispute.get_by_label(re.compile("Commentaire")).fill("Le devis signé manque.")
+    dispute.get_by_role("button", name="Confirmer l'issue choisie").click()
     expect(page.get_by_text("passe au statut « Suspendue »")).to_be_visible()
     expect_step(page, InvoiceStatus.SUSPENDUE, "Justificatif absent ou insuffisant")
 

@@ -2,6 +2,8 @@
 its readable document and data, and the moves made from it, refused ones with their reason."""
 
 import itertools
+import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -87,6 +89,10 @@ def detail(invoice):
     return reverse("reception:invoice_detail", args=[invoice.pk])
 
 
+def dispute(invoice):
+    return reverse("reception:invoice_dispute", args=[invoice.pk])
+
+
 def process(invoice, target):
     return reverse("reception:invoice_process", args=[invoice.pk, target])
 
@@ -145,30 +151,45 @@ def test_the_invoice_page_shows_data_history_and_the_moves_available(
     assert page.status_code == 200
     assert "Menuiserie Durand" in html and "Services techniques" in html
     assert [item["transition"].action for item in page.context["actions"]] == [
-        "suspend",
-        "send_back",
-        "reject",
         "certify",
         "mandate",
     ]
-    assert 'name="suspend-motive"' in html and "Justificatif absent ou insuffisant" in html
+    assert page.context["dispute"].outcomes == ["suspend", "send_back", "reject"]
+    assert 'name="dispute-motive"' in html and "Justificatif absent ou insuffisant" in html
     assert 'name="mandate-mandate_number"' in html
+    assert "<script>" not in html and 'src="/static/invoices/backoffice.js"' in html
     assert [step.target for step in page.context["timeline"]] == [
         InvoiceStatus.DEPOSEE,
         InvoiceStatus.MISE_A_DISPOSITION,
     ]
 
 
-def test_the_motive_picker_offers_only_the_motives_of_the_move(client, agent, works, supplier):
+def test_each_motive_option_carries_its_proposed_outcome_and_why(client, agent, works, supplier):
     invoice = available(supplier=supplier, service=works)
 
-    page = logged_in(client, agent).get(detail(invoice))
+    html = logged_in(client, agent).get(detail(invoice)).content.decode()
 
-    forms = {item["transition"].action: item["form"] for item in page.context["actions"]}
-    suspend_codes = {code for code, _label in forms["suspend"].fields["motive"].choices}
-    send_back_codes = {code for code, _label in forms["send_back"].fields["motive"].choices}
-    assert "JUSTIF_ABS" in suspend_codes and "JUSTIF_ABS" not in send_back_codes
-    assert "SIRET_ERR" in send_back_codes and "SIRET_ERR" not in suspend_codes
+    assert 'value="JUSTIF_ABS" data-outcome="suspend" data-why="Une suspension garde' in html
+    assert 'value="SIRET_ERR" data-outcome="send_back"' in html
+    assert 'value="MONTANTTOTAL_ERR" data-outcome="reject"' in html
+
+
+def test_a_motive_without_outcome_comes_back_with_the_least_disruptive_one_proposed(
+    client, agent, works, supplier
+):
+    invoice = available(supplier=supplier, service=works)
+
+    page = logged_in(client, agent).post(
+        dispute(invoice), {"dispute-motive": "CMD_ERR", "dispute-comment": "EJ absent."}
+    )
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Issue proposée : Suspendre. Une suspension garde le délai de paiement" in html
+    assert re.search(r'value="suspend"[^>]* checked', html)
+    assert "EJ absent." in html
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
 
 
 def test_an_agent_suspends_an_invoice_with_a_motive_and_both_sides_see_it(
@@ -177,18 +198,23 @@ def test_an_agent_suspends_an_invoice_with_a_motive_and_both_sides_see_it(
     invoice = available(supplier=supplier, service=works)
 
     response = logged_in(client, agent).post(
-        process(invoice, InvoiceStatus.SUSPENDUE),
-        {"suspend-motive": "JUSTIF_ABS", "suspend-comment": "Le devis signé manque."},
+        dispute(invoice),
+        {
+            "dispute-motive": "JUSTIF_ABS",
+            "dispute-outcome": "suspend",
+            "dispute-comment": "Le devis signé manque.",
+        },
     )
 
     assert response.status_code == 302
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.SUSPENDUE
     change = invoice.history.last()
-    assert (change.motive, change.comment, change.actor) == (
+    assert (change.motive, change.comment, change.actor, change.lines) == (
         "JUSTIF_ABS",
         "Le devis signé manque.",
         agent.user,
+        [],
     )
     supplier_client = logged_in(client.__class__(), MembershipFactory(structure=supplier))
     supplier_page = supplier_client.get(reverse("invoices:invoice_detail", args=[invoice.pk]))
@@ -196,19 +222,90 @@ def test_an_agent_suspends_an_invoice_with_a_motive_and_both_sides_see_it(
     assert "Justificatif absent ou insuffisant" in html and "Le devis signé manque." in html
 
 
-def test_a_suspension_without_motive_comes_back_with_the_error_on_the_field(
+def test_a_rejection_points_at_lines_and_the_amount_in_dispute(client, agent, works, supplier):
+    invoice = available(supplier=supplier, service=works)
+    line = invoice.canonical.lines[0].id
+    client = logged_in(client, agent)
+
+    response = client.post(
+        dispute(invoice),
+        {
+            "dispute-motive": "MONTANTTOTAL_ERR",
+            "dispute-outcome": "reject",
+            "dispute-comment": "Le total ne tient pas compte de la remise.",
+            "dispute-lines": [line],
+            "dispute-disputed_amount": "120,50",
+        },
+    )
+
+    assert response.status_code == 302
+    change = invoice.history.last()
+    assert (change.target, change.lines, change.disputed_amount) == (
+        InvoiceStatus.REJETEE,
+        [line],
+        Decimal("120.50"),
+    )
+    supplier_client = logged_in(client.__class__(), MembershipFactory(structure=supplier))
+    pages = [
+        client.get(detail(invoice)),
+        supplier_client.get(reverse("invoices:invoice_detail", args=[invoice.pk])),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        assert "Lignes concernées" in html and f"<dd data-lines>{line}</dd>" in html
+        assert "Montant contesté" in html and "120,50" in html
+
+
+def test_a_disputed_amount_above_the_total_or_an_unknown_line_is_refused_on_its_field(
     client, agent, works, supplier
 ):
     invoice = available(supplier=supplier, service=works)
 
     response = logged_in(client, agent).post(
-        process(invoice, InvoiceStatus.SUSPENDUE), {"suspend-motive": "", "suspend-comment": ""}
+        dispute(invoice),
+        {
+            "dispute-motive": "MONTANTTOTAL_ERR",
+            "dispute-outcome": "reject",
+            "dispute-lines": ["no-such-line"],
+            "dispute-disputed_amount": "99999999",
+        },
     )
 
     assert response.status_code == 400
     html = response.content.decode()
+    assert "dépasse le total de la facture" in html
+    assert "Cette ligne n&#x27;est pas sur la facture." in html
+    assert 'aria-describedby="id_dispute-disputed_amount-desc-error"' in html
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
+
+
+def test_a_dispute_without_motive_comes_back_with_the_error_on_the_field(
+    client, agent, works, supplier
+):
+    invoice = available(supplier=supplier, service=works)
+
+    response = logged_in(client, agent).post(dispute(invoice), {"dispute-motive": ""})
+
+    assert response.status_code == 400
+    html = response.content.decode()
     assert "Choisissez un motif." in html
-    assert 'aria-describedby="id_suspend-motive-desc-error"' in html
+    assert 'aria-describedby="id_dispute-motive-desc-error"' in html
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
+
+
+def test_an_outcome_the_motive_does_not_allow_is_refused_on_the_motive(
+    client, agent, works, supplier
+):
+    invoice = available(supplier=supplier, service=works)
+
+    response = logged_in(client, agent).post(
+        dispute(invoice), {"dispute-motive": "JUSTIF_ABS", "dispute-outcome": "reject"}
+    )
+
+    assert response.status_code == 400
+    assert "ne permet pas cette action" in response.content.decode()
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
 
@@ -216,10 +313,13 @@ def test_a_suspension_without_motive_comes_back_with_the_error_on_the_field(
 def test_a_motive_that_needs_a_comment_is_refused_without_one(client, agent, works, supplier):
     invoice = available(supplier=supplier, service=works)
 
+    page = logged_in(client, agent).get(detail(invoice)).content.decode()
     response = logged_in(client, agent).post(
-        process(invoice, InvoiceStatus.REJETEE), {"reject-motive": "AUTRE", "reject-comment": ""}
+        dispute(invoice),
+        {"dispute-motive": "AUTRE", "dispute-outcome": "reject", "dispute-comment": ""},
     )
 
+    assert "Autre motif (précisé en commentaire) (commentaire obligatoire)" in page
     assert response.status_code == 400
     assert "demande un commentaire" in response.content.decode()
     invoice.refresh_from_db()
@@ -399,3 +499,15 @@ def test_the_agent_home_counts_the_invoices_to_process(client, agent, works, sup
     html = page.content.decode()
     assert "2 factures à traiter" in html
     assert reverse("reception:invoice_list") in html
+
+
+def test_the_proposal_reads_in_english_on_the_english_interface(client, agent, works, supplier):
+    invoice = available(supplier=supplier, service=works)
+
+    client = logged_in(client, agent)
+    client.cookies["django_language"] = "en"
+
+    page = client.post(dispute(invoice), {"dispute-motive": "SIRET_ERR"})
+
+    html = page.content.decode()
+    assert "Proposed outcome:" in html and "only corrects its routing" in html

@@ -15,6 +15,11 @@ urlpatterns = [
         name="invoice_process",
     ),
     path(
+        "factures/<int:pk>/motif/",
+        views.InvoiceDisputeView.as_view(),
+        name="invoice_dispute",
+    ),
+    path(
         "factures/<int:pk>/facture.pdf",
         views.InvoiceDocumentView.as_view(),
         name="invoice_document",

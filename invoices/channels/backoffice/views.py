@@ -16,6 +16,7 @@ from django.views import View
 from chorus.access import MembershipRequiredMixin
 from chorus.pagination import page_of
 from chorus.workflow import Actor, TransitionRefused, available_transitions
+from chorus.workflow.core import MOTIVE
 from invoices.channels.backoffice import forms
 from invoices.channels.pages import ACTION_LABELS, invoice_data, refusal_on_form
 from invoices.enums import InvoiceStatus
@@ -74,12 +75,18 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
     def get(self, request, pk):
         return self.render_detail(self.get_invoice(pk))
 
-    def render_detail(self, invoice, *, bound=None, refusal="", status=200):
+    def render_detail(self, invoice, *, bound=None, dispute=None, refusal="", status=200):
         """The page, with `bound` (a posted form with its errors) in place of its blank
-        form and `refusal` (why the move was refused) as an alert."""
+        form, `dispute` in place of the blank send-back form (the moves that need a
+        motive: one form that starts from the motive) and `refusal` (why the move was
+        refused) as an alert."""
         actor = Actor.member(self.membership)
         actions = []
+        disputes = []
         for transition in available_transitions(document=invoice, actor=actor):
+            if MOTIVE in transition.requires:
+                disputes.append(transition.action)
+                continue
             is_bound = bound is not None and bound.transition == transition
             actions.append(
                 {
@@ -99,9 +106,74 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
             timeline=invoice_timeline(invoice),
             attachment_url_name="reception:added_attachment",
             actions=actions,
+            dispute=dispute
+            or (
+                forms.DisputeForm(outcomes=disputes, document=invoice.canonical)
+                if disputes
+                else None
+            ),
             refusal=refusal,
             **invoice_data(invoice),
         )
+
+    def dispute_transitions(self, invoice) -> dict:
+        """The moves possible now that need a motive, by action name."""
+        actor = Actor.member(self.membership)
+        return {
+            t.action: t
+            for t in available_transitions(document=invoice, actor=actor)
+            if MOTIVE in t.requires
+        }
+
+
+class InvoiceDisputeView(InvoiceDetailView):
+    """Suspending, sending back or rejecting, from the motive: posted without an outcome,
+    the page comes back with the least disruptive one the motive allows proposed."""
+
+    def get(self, request, pk):
+        return redirect("reception:invoice_detail", pk=pk)
+
+    def post(self, request, pk):
+        invoice = self.get_invoice(pk)
+        transitions = self.dispute_transitions(invoice)
+        form = forms.DisputeForm(
+            request.POST, outcomes=list(transitions), document=invoice.canonical
+        )
+        if not form.is_valid():
+            return self.render_detail(invoice, dispute=form, status=400)
+        proposed = form.outcome_to_propose()
+        data = form.cleaned_data
+        if proposed:
+            proposal = forms.DisputeForm(
+                initial={**data, "outcome": proposed},
+                outcomes=list(transitions),
+                document=invoice.canonical,
+            )
+            proposal.proposed = proposed
+            return self.render_detail(invoice, dispute=proposal)
+        try:
+            invoice_process(
+                invoice=invoice,
+                actor=Actor.member(self.membership),
+                target=transitions[data["outcome"]].target,
+                motive=data["motive"],
+                comment=data["comment"],
+                lines=data["lines"],
+                disputed_amount=data["disputed_amount"],
+            )
+        except TransitionRefused as refused:
+            if refusal_on_form(refused, form):
+                return self.render_detail(invoice, dispute=form, status=400)
+            return self.render_detail(invoice, refusal=refused.message, status=403)
+        messages.success(
+            request,
+            _("La facture %(number)s passe au statut « %(status)s ».")
+            % {
+                "number": invoice.number,
+                "status": InvoiceStatus(transitions[data["outcome"]].target).label,
+            },
+        )
+        return redirect("reception:invoice_detail", pk=invoice.pk)
 
 
 class InvoiceProcessView(InvoiceDetailView):
@@ -131,7 +203,6 @@ class InvoiceProcessView(InvoiceDetailView):
                 invoice=invoice,
                 actor=actor,
                 target=target,
-                motive=data.get("motive", ""),
                 comment=data.get("comment", ""),
                 mandate_number=data.get("mandate_number", ""),
             )
