@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from lxml import etree
 
 from chorus.models import Membership, Structure
-from invoices.enums import FlowItemStatus
+from invoices.enums import FlowItemStatus, InvoiceStatus
 from invoices.formats import read
 from invoices.models import Flow, FlowItem, Invoice, InvoiceStatusChange
 from rejections.models import Motive
@@ -244,4 +245,52 @@ def _refused(flow: Flow, item: FlowItem) -> RefusedInvoice:
         seller_identifier=seller,
         buyer_identifier=buyer,
         findings=list(item.findings),
+    )
+
+
+# The invoices waiting for a move of their supplier, each with the one move it needs.
+SUPPLIER_RETURNS = (InvoiceStatus.REJETEE, InvoiceStatus.SUSPENDUE, InvoiceStatus.A_RECYCLER)
+# How far back a refused deposit stays on the supplier's list of returns.
+REFUSED_DEPOSITS_DAYS = 30
+
+
+def invoices_returned_to(structure: Structure) -> list[Invoice]:
+    """The structure's invoices that wait for it (rejected and not yet acknowledged,
+    suspended, to recycle), newest move first, each with its last move's `motive`,
+    `comment`, `lines` and `disputed_amount` (annotated, `last_` prefixed) and `reason`
+    (the catalogue's Motive, or None)."""
+    last = InvoiceStatusChange.objects.filter(
+        invoice=OuterRef("pk"), target=OuterRef("status")
+    ).order_by("-at", "-pk")
+    invoices = list(
+        Invoice.objects.filter(supplier=structure, status__in=SUPPLIER_RETURNS)
+        .exclude(status=InvoiceStatus.REJETEE, rejection_acknowledged_at__isnull=False)
+        .select_related("recipient", "service")
+        .annotate(
+            last_motive=Subquery(last.values("motive")[:1]),
+            last_comment=Subquery(last.values("comment")[:1]),
+            last_lines=Subquery(last.values("lines")[:1], output_field=JSONField()),
+            last_disputed_amount=Subquery(last.values("disputed_amount")[:1]),
+        )
+        .order_by("-status_at", "-pk")
+    )
+    codes = {invoice.last_motive for invoice in invoices if invoice.last_motive}
+    motives = {motive.code: motive for motive in Motive.objects.filter(code__in=codes)}
+    for invoice in invoices:
+        invoice.reason = motives.get(invoice.last_motive)
+    return invoices
+
+
+def deposits_refused_to(structure: Structure) -> QuerySet[FlowItem]:
+    """The invoices of the structure's flows refused at deposit in the last
+    REFUSED_DEPOSITS_DAYS days, newest first."""
+    since = timezone.now() - datetime.timedelta(days=REFUSED_DEPOSITS_DAYS)
+    return (
+        FlowItem.objects.filter(
+            flow__structure=structure,
+            status=FlowItemStatus.REFUSEE,
+            flow__created_at__gte=since,
+        )
+        .select_related("flow")
+        .order_by("-flow__created_at", "position")
     )

@@ -15,6 +15,7 @@ urlpatterns = [
             ("traiter-rejet", "acknowledge", "invoice_acknowledge"),
         )
     ),
+    path("retours/", views.ReturnsView.as_view(), name="returns"),
     path("<int:pk>/fichier/", views.InvoiceFileView.as_view(), name="invoice_file"),
     path("saisie/", views.InvoiceFormView.as_view(), name="invoice_new"),
     path("saisie/deposee/<int:pk>/", views.KeyedInvoiceView.as_view(), name="keyed_invoice"),

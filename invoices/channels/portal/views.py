@@ -50,7 +50,12 @@ from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
 from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer
 from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
-from invoices.selectors import invoice_timeline, invoices_listed
+from invoices.selectors import (
+    deposits_refused_to,
+    invoice_timeline,
+    invoices_listed,
+    invoices_returned_to,
+)
 from invoices.services import (
     attachment_upload_create,
     invoice_complete,
@@ -802,6 +807,70 @@ class InvoiceActionView(InvoiceDetailView):
             for upload in uploads:
                 upload.received_file.file.delete(save=False)
             raise
+
+
+# Returns ---------------------------------------------------------------------------------
+
+# The one move each returned invoice waits for, made on the invoice page (the anchor of its form).
+NEXT_ACTIONS = {
+    InvoiceStatus.SUSPENDUE: ("complete", _lazy("Compléter")),
+    InvoiceStatus.A_RECYCLER: ("recycle", _lazy("Corriger l'acheminement")),
+    InvoiceStatus.REJETEE: ("acknowledge", _lazy("Prendre connaissance du rejet")),
+}
+
+
+class ReturnsView(PortalView):
+    """Rejets et retours: what the structure's recipients sent back or rejected and the
+    deposits the platform refused, each with its motive explained and the move it needs;
+    every rejection acknowledged at once."""
+
+    def get(self, request):
+        return self.render_returns()
+
+    def post(self, request):
+        actor = Actor.member(self.membership)
+        acknowledged, refused = 0, []
+        for invoice in invoices_returned_to(self.structure):
+            if invoice.status != InvoiceStatus.REJETEE:
+                continue
+            try:
+                invoice_rejection_acknowledge(invoice=invoice, actor=actor)
+            except TransitionRefused as refusal:
+                refused.append({"number": invoice.number, "reason": refusal.message})
+            else:
+                acknowledged += 1
+        if acknowledged:
+            messages.success(
+                request,
+                ngettext(
+                    "Vous avez pris connaissance de %(count)d rejet.",
+                    "Vous avez pris connaissance de %(count)d rejets.",
+                    acknowledged,
+                )
+                % {"count": acknowledged},
+            )
+        if refused:
+            return self.render_returns(refused=refused, status=409)
+        return redirect("invoices:returns")
+
+    def render_returns(self, *, refused=(), status=200):
+        invoices = invoices_returned_to(self.structure)
+        for invoice in invoices:
+            action, label = NEXT_ACTIONS[invoice.status]
+            invoice.next_action = {
+                "label": label,
+                "url": reverse("invoices:invoice_detail", args=[invoice.pk])
+                + f"#action-{action}-title",
+            }
+        response = self.render_page(
+            "invoices/portal/returns.html",
+            invoices=invoices,
+            rejected=sum(invoice.status == InvoiceStatus.REJETEE for invoice in invoices),
+            deposits=deposits_refused_to(self.structure),
+            refused=refused,
+        )
+        response.status_code = status
+        return response
 
 
 SUCCESS_MESSAGES = {
