@@ -5,6 +5,8 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from chorus.workflow import Actor
 from invoices.enums import DepositChannel, FlowItemStatus, InvoiceStatus
 from invoices.ingestion.receive import flow_receive
 from invoices.models import FlowItem
+from invoices.selectors import deposits_refused_to, invoices_returned_to
 from invoices.services import (
     invoice_process,
     invoice_reject,
@@ -197,3 +200,21 @@ def test_a_public_structure_sees_only_the_invoices_it_issued(client, commune, ag
 
 def test_the_page_asks_for_a_login(client):
     assert client.get(URL).status_code == 302
+
+
+def test_the_lists_cost_the_same_queries_however_many_invoices(supplier, commune, agent):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            for invoice in invoices_returned_to(supplier):
+                assert invoice.recipient.legal_name and invoice.reason is not None
+            list(deposits_refused_to(supplier))
+        return len(captured)
+
+    invoice_suspend(invoice=available(supplier, commune), actor=agent, motive="JUSTIF_ABS")
+    one = queries()
+    for _ in range(3):
+        invoice_reject(
+            invoice=available(supplier, commune), actor=agent, motive="AUTRE", comment="Doublon."
+        )
+
+    assert queries() == one == 3  # the invoices, their motives, the refused deposits
