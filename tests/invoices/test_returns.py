@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chorus.enums import Role
 from chorus.workflow import Actor
+from invoices.channels.portal.computations import VAT_CHOICES
 from invoices.enums import DepositChannel, FlowItemStatus, InvoiceStatus
 from invoices.ingestion.receive import flow_receive
 from invoices.models import FlowItem
@@ -218,3 +219,39 @@ def test_the_lists_cost_the_same_queries_however_many_invoices(supplier, commune
         )
 
     assert queries() == one == 3  # the invoices, their motives, the refused deposits
+
+
+def test_correcting_a_rejection_opens_the_keying_form_filled_from_it(
+    client_in, supplier, commune, agent
+):
+    rejected = available(supplier, commune)
+    invoice_reject(invoice=rejected, actor=agent, motive="AUTRE", comment="Doublon.")
+    document = rejected.canonical
+    correct_url = f"{reverse('invoices:invoice_new')}?correcting={rejected.pk}"
+    assert correct_url in client_in.get(URL).content.decode()
+
+    page = client_in.get(correct_url)
+
+    assert page.status_code == 200
+    form, formset = page.context["form"], page.context["formset"]
+    assert form["recipient_siret"].value() == commune.identifier
+    assert form["number"].value() == ""
+    assert form["issue_date"].value() == document.issue_date.isoformat()
+    rows = formset.forms
+    assert [row["description"].value() for row in rows] == [
+        line.item.name for line in document.lines
+    ]
+    for row, line in zip(rows, document.lines, strict=True):
+        category, rate, _label = VAT_CHOICES[row["vat"].value()]
+        assert (category, rate) == (line.vat_category_code, line.vat_rate or 0)
+    # Quantities and prices read back as typed: the same totals as the rejected invoice.
+    totals = page.context["totals"]
+    assert totals["with_vat_value"] == str(document.totals.tax_inclusive_amount)
+
+
+def test_only_the_structures_rejected_invoices_can_be_corrected(client_in, supplier, commune):
+    open_invoice = available(supplier, commune)
+    theirs = available(StructureFactory(), commune)
+    for invoice in (open_invoice, theirs):
+        url = f"{reverse('invoices:invoice_new')}?correcting={invoice.pk}"
+        assert client_in.get(url).status_code == 404

@@ -6,6 +6,7 @@ endpoint and the deposited invoice show the same figures as every other channel.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from invoices import canonical as c
@@ -79,3 +80,43 @@ def keyed_totals(lines: list[KeyedLine]) -> KeyedTotals:
     canonical = canonical_lines(lines)
     amounts = invoice_amounts(canonical)
     return KeyedTotals(canonical, amounts.vat_breakdown, amounts.totals)
+
+
+def keyed_state_from(invoice) -> dict:
+    """The keying form's state pre-filled from a rejected invoice's canonical document,
+    whatever channel it came through, to correct and send again: same recipient, service,
+    engagement, lines and dates, and an empty number (a new invoice needs a new one)."""
+    document = invoice.canonical
+    vat_keys = {(category, rate): key for key, (category, rate, _label) in VAT_CHOICES.items()}
+
+    def vat_key(line: c.Line) -> str:
+        return vat_keys.get((line.vat_category_code, Decimal(line.vat_rate or 0)), "")
+
+    def unit_price(price: c.Price) -> Decimal:
+        return price.net_price / (price.base_quantity or 1)
+
+    def day(value) -> str:
+        return value.isoformat() if value else ""
+
+    fields = {
+        "recipient_siret": invoice.recipient.identifier if invoice.recipient else "",
+        "service_code": invoice.service.code if invoice.service else "",
+        "engagement": document.purchase_order_reference or "",
+        "type_code": document.type_code,
+        "number": "",
+        "issue_date": day(document.issue_date),
+        "due_date": day(document.due_date),
+        "delivery_date": day(document.delivery.date if document.delivery else None),
+        "payment_terms": document.payment_terms or "",
+    }
+    lines = [
+        {
+            "description": line.item.name,
+            "quantity": formats.localize_input(line.quantity.normalize()),
+            "unit": line.unit_code,
+            "unit_price": formats.localize_input(unit_price(line.price).normalize()),
+            "vat": vat_key(line),
+        }
+        for line in document.lines
+    ]
+    return {"mode": "keyed", "fields": fields, "lines": lines}

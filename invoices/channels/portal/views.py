@@ -40,6 +40,7 @@ from invoices.channels.portal import forms, services
 from invoices.channels.portal.computations import (
     KeyedTotals,
     canonical_lines,
+    keyed_state_from,
     keyed_totals,
     vat_label,
 )
@@ -208,6 +209,14 @@ class InvoiceFormView(PortalView):
         if pk is not None:
             self.draft = self.get_draft(pk)
             state = self.draft.data
+        elif request.GET.get("correcting", "").isdigit():
+            rejected = get_object_or_404(
+                Invoice.objects.select_related("recipient", "service", "received_file"),
+                pk=request.GET["correcting"],
+                supplier=self.structure,
+                status=InvoiceStatus.REJETEE,
+            )
+            state = keyed_state_from(rejected)
         else:
             mode = "pdf" if request.GET.get("mode") == "pdf" else "keyed"
             state = {"mode": mode, "fields": {}, "lines": []}
