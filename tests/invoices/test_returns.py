@@ -255,3 +255,15 @@ def test_only_the_structures_rejected_invoices_can_be_corrected(client_in, suppl
     for invoice in (open_invoice, theirs):
         url = f"{reverse('invoices:invoice_new')}?correcting={invoice.pk}"
         assert client_in.get(url).status_code == 404
+
+
+def test_the_page_speaks_english_motives_included(client_in, supplier, commune, agent):
+    invoice_suspend(invoice=available(supplier, commune), actor=agent, motive="JUSTIF_ABS")
+    motive = Motive.objects.get(code="JUSTIF_ABS")
+    assert motive.label_en and motive.explanation_en
+    client_in.cookies["django_language"] = "en"
+
+    html = client_in.get(URL).content.decode()
+
+    assert "Rejections and returns" in html and motive.label_en in html
+    assert motive.label_fr not in html
