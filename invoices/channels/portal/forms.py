@@ -492,6 +492,29 @@ class UploadForm(DsfrBaseForm):
         return upload
 
 
+class CheckForm(UploadForm):
+    """One invoice to check without depositing it: the upload's checks, archives apart."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.label = _("Facture à vérifier")
+        field.help_text = _("Une facture Factur-X (.pdf), UBL ou CII (.xml).")
+        field.widget.attrs["accept"] = ".pdf,.xml,application/pdf,application/xml"
+
+    def clean_file(self):
+        upload = super().clean_file()
+        if not upload.name.lower().endswith((".pdf", ".xml")):
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » est un lot : vérifiez ses factures une à une, en "
+                    "PDF Factur-X (.pdf) ou en XML UBL ou CII (.xml)."
+                )
+                % {"name": upload.name}
+            )
+        return upload
+
+
 class _SearchForm(DsfrBaseForm):
     date_from = forms.DateField(
         label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
