@@ -67,6 +67,7 @@ def test_a_valid_invoice_is_announced_accepted_and_nothing_is_stored(
 
     assert response.status_code == 200
     assert "Cette facture serait acceptée" in response.text
+    assert "Format : CII D16B (EN16931)." in response.text
     assert not Flow.objects.exists()
     assert not ReceivedFile.objects.exists()
     assert not any(media.rglob("*"))
@@ -80,8 +81,10 @@ def test_a_wrong_invoice_lists_its_findings_in_plain_language(client_in, supplie
     response = _check(client_in, _xml(supplier, service, service_code="INCONNU"))
 
     assert "Cette facture serait refusée" in response.text
-    assert 'data-testid="finding"' in response.text
-    assert "À faire :" in response.text
+    assert (
+        "Le code service « INCONNU » n&#x27;est pas un service actif de Valmont." in response.text
+    )
+    assert "Vérifiez le code service dans l&#x27;annuaire du destinataire" in response.text
     assert not Flow.objects.exists()
     assert not any(media.rglob("*"))
     count = CheckCount.objects.get(structure=supplier)
@@ -114,3 +117,4 @@ def test_the_page_is_in_the_side_menu(client_in):
     response = client_in.get(CHECK)
 
     assert f'href="{CHECK}" aria-current="page"' in response.text
+    assert "Facture à vérifier" in response.text

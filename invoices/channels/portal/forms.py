@@ -495,12 +495,13 @@ class UploadForm(DsfrBaseForm):
 class CheckForm(UploadForm):
     """One invoice to check without depositing it: the upload's checks, archives apart."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["file"]
-        field.label = _("Facture à vérifier")
-        field.help_text = _("Une facture Factur-X (.pdf), UBL ou CII (.xml).")
-        field.widget.attrs["accept"] = ".pdf,.xml,application/pdf,application/xml"
+    file = forms.FileField(
+        label=_("Facture à vérifier"),
+        help_text=_("Une facture Factur-X (.pdf), UBL ou CII (.xml)."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.xml,application/pdf,application/xml"}
+        ),
+    )
 
     def clean_file(self):
         upload = super().clean_file()

@@ -49,7 +49,7 @@ from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
 from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer
-from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
+from invoices.models import AttachmentUpload, DocumentSyntax, Flow, Invoice, InvoiceDraft
 from invoices.selectors import invoice_timeline, invoices_listed
 from invoices.services import (
     attachment_upload_create,
@@ -569,6 +569,7 @@ class CheckView(PortalView):
             forms.CheckForm(),
             checked=upload.name,
             report=report,
+            format_label=report.format and DocumentSyntax(report.format).label,
             blocking=[{"explication": explain(f)} for f in findings if f["severity"] == "fatal"],
             warnings=[{"explication": explain(f)} for f in findings if f["severity"] != "fatal"],
         )
