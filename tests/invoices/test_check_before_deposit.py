@@ -118,3 +118,13 @@ def test_the_page_is_in_the_side_menu(client_in):
 
     assert f'href="{CHECK}" aria-current="page"' in response.text
     assert "Facture à vérifier" in response.text
+
+
+def test_a_file_above_an_invoice_s_limit_is_not_read(client_in, monkeypatch):
+    monkeypatch.setattr("invoices.channels.portal.forms.MAX_FILE_BYTES", 10)
+
+    response = _check(client_in, b"<Invoice>trop long</Invoice>")
+
+    assert response.status_code == 400
+    assert "au-delà de la limite de 10\xa0octets par facture" in response.text
+    assert not CheckCount.objects.exists()

@@ -37,6 +37,7 @@ from invoices.validation.platform_rules import (
     ATTACHMENT_NAME_MAX_LENGTH,
     ATTACHMENTS_TOTAL_MAX_BYTES,
 )
+from invoices.validation.reading import MAX_FILE_BYTES
 
 NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
 
@@ -512,6 +513,19 @@ class CheckForm(UploadForm):
                     "PDF Factur-X (.pdf) ou en XML UBL ou CII (.xml)."
                 )
                 % {"name": upload.name}
+            )
+        # Read into memory to be checked: a single invoice's limit, not a batch's.
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » pèse %(size)s, au-delà de la limite de %(max)s par "
+                    "facture, pièces jointes comprises : allégez ses pièces jointes."
+                )
+                % {
+                    "name": upload.name,
+                    "size": filesizeformat(upload.size),
+                    "max": filesizeformat(MAX_FILE_BYTES),
+                }
             )
         return upload
 
