@@ -426,3 +426,21 @@ class StatusFile(models.Model):
 
     def __str__(self):
         return self.uploaded_names[0] if self.uploaded_names else str(self.pk)
+
+
+class CheckCount(models.Model):
+    """How many invoices a structure checked without depositing them on one day (issue 9 §5),
+    and how many of those would have been refused: the only trace a check leaves."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    checks = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "day"], name="check_count_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.structure} {self.day}: {self.checks} ({self.refused})"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from chorus.enums import ReceptionChannel
@@ -19,12 +20,14 @@ from invoices import canonical
 from invoices.enums import InvoiceStatus
 from invoices.models import (
     AttachmentUpload,
+    CheckCount,
     Invoice,
     InvoiceAttachment,
     InvoiceStatusChange,
     ReceivedFile,
 )
 from invoices.parties import party_from_structure
+from invoices.validation import ValidationReport, validate
 
 _CONTENT_TYPES = {".xml": "application/xml", ".pdf": "application/pdf", ".zip": "application/zip"}
 
@@ -315,3 +318,14 @@ def invoice_rejection_acknowledge(
     return status_transition(
         document=invoice, target=InvoiceStatus.REJETEE, actor=actor, comment=comment
     )
+
+
+def invoice_check(*, data: bytes, filename: str, structure: Structure) -> ValidationReport:
+    """Validates an invoice as a deposit would, recipient's requirements included, without
+    depositing it: neither the file nor the findings are kept, only the day's count."""
+    report = validate(data, filename=filename, depositor=structure)
+    count, _ = CheckCount.objects.get_or_create(structure=structure, day=timezone.localdate())
+    CheckCount.objects.filter(pk=count.pk).update(
+        checks=F("checks") + 1, refused=F("refused") + (0 if report.valid else 1)
+    )
+    return report

@@ -231,6 +231,54 @@ class DeposerFluxResponseSerializer(CproResponseSerializer):
     syntaxeFlux = serializers.CharField()
 
 
+# --- verifier (issue 9 §5) ------------------------------------------------------------------
+
+
+class VerifierRequestSerializer(serializers.Serializer):
+    fichierFlux = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("La facture encodée en base64 : un XML UBL ou CII, ou un PDF Factur-X."),
+    )
+    nomFichier = serializers.CharField(
+        max_length=FILENAME_MAX_LENGTH,
+        help_text=_("Nom du fichier, avec son extension (.xml ou .pdf)."),
+    )
+
+    def validate(self, attrs):
+        attrs["contenu"] = decode_base64(
+            attrs.pop("fichierFlux"),
+            field="fichierFlux",
+            limit=api_flow_limit(),
+            advice=_("vérifiez-la par le portail, qui accepte des fichiers plus volumineux."),
+        )
+        return attrs
+
+
+class ConstatSerializer(serializers.Serializer):
+    regle = serializers.CharField(help_text=_("Identifiant de la règle, par exemple BR-CO-10."))
+    severite = serializers.ChoiceField(
+        choices=["fatal", "warning"],
+        help_text=_("fatal : la facture serait refusée ; warning : signalé seulement."),
+    )
+    terme = serializers.CharField(help_text=_("Le terme métier concerné, s'il est connu."))
+    ligne = serializers.IntegerField(
+        allow_null=True, help_text=_("La ligne de facture concernée, s'il y en a une.")
+    )
+    message = serializers.CharField(help_text=_("Ce qui ne va pas, en langage courant."))
+    aFaire = serializers.CharField(help_text=_("Comment le corriger."))
+    emplacement = serializers.CharField(help_text=_("Chemin XPath de l'élément en cause."))
+
+
+class VerifierResponseSerializer(CproResponseSerializer):
+    valide = serializers.BooleanField(help_text=_("La facture serait-elle acceptée au dépôt ?"))
+    format = serializers.CharField(
+        allow_null=True, help_text=_("ubl, cii ou facturx ; nul si le fichier est illisible.")
+    )
+    profil = serializers.CharField(allow_null=True, help_text=_("Profil de la facture."))
+    listeConstats = ConstatSerializer(many=True)
+
+
 # --- soumettreFacture -----------------------------------------------------------------------
 
 

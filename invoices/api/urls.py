@@ -10,6 +10,7 @@ TRANSVERSES = "cpro/transverses/v1/"
 
 urlpatterns = [
     path(f"{FACTURES}deposer/flux", views.DeposerFluxView.as_view(), name="cpro_deposer_flux"),
+    path(f"{FACTURES}verifier", views.VerifierView.as_view(), name="cpro_verifier"),
     path(f"{FACTURES}soumettre", views.SoumettreFactureView.as_view(), name="cpro_soumettre"),
     path(
         f"{FACTURES}rechercher/fournisseur",

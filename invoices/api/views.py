@@ -51,6 +51,8 @@ from invoices.api.serializers import (
     TraiterFactureRecueResponseSerializer,
     TraiterRejetRequestSerializer,
     TraiterRejetResponseSerializer,
+    VerifierRequestSerializer,
+    VerifierResponseSerializer,
 )
 from invoices.api.submission import TYPE_CODES
 from invoices.canonical import CREDIT_NOTE_TYPE_CODES
@@ -61,12 +63,14 @@ from invoices.ingestion.report_pdf import flow_report_pdf
 from invoices.models import AttachmentUpload, Invoice
 from invoices.services import (
     attachment_upload_create,
+    invoice_check,
     invoice_complete,
     invoice_process,
     invoice_recycle,
     invoice_rejection_acknowledge,
     invoices_deliver_fetched,
 )
+from invoices.validation.explanations import explain
 from invoices.validation.platform_rules import ATTACHMENT_MAX_BYTES
 from invoices.workflow import INVOICE_WORKFLOW
 from rejections.catalogue import motive_from_wire
@@ -123,6 +127,48 @@ class DeposerFluxView(_FileOperation):
             dateDepot=timezone.localdate(flow.created_at),
             syntaxeFlux=flow.syntax or data["syntaxeFlux"],
         )
+
+
+class VerifierView(_FileOperation):
+    def max_body_bytes(self) -> int:
+        return body_limit(api_flow_limit())
+
+    @cpro_operation(
+        operation_id="verifierFacture",
+        summary="Vérifier une facture sans la déposer",
+        tag=FACTURES,
+        request=VerifierRequestSerializer,
+        response=VerifierResponseSerializer,
+        description=(
+            "Contrôle la facture comme un dépôt le ferait, exigences du destinataire comprises, "
+            "et répond avec chaque constat en langage courant. Rien n'est déposé ni conservé."
+        ),
+    )
+    def post(self, request):
+        data = self.validated(VerifierRequestSerializer)
+        report = invoice_check(
+            data=data["contenu"], filename=data["nomFichier"], structure=self.caller.structure
+        )
+        return cpro_success(
+            VerifierResponseSerializer,
+            valide=report.valid,
+            format=report.format,
+            profil=report.profile,
+            listeConstats=[_constat(finding.to_dict()) for finding in report.findings],
+        )
+
+
+def _constat(finding: dict) -> dict:
+    explained = explain(finding)
+    return {
+        "regle": finding["rule"],
+        "severite": finding["severity"],
+        "terme": explained["term"],
+        "ligne": explained["line"],
+        "message": " ".join(filter(None, [explained["what"], explained["found"]])),
+        "aFaire": explained["fix"],
+        "emplacement": finding["location"],
+    }
 
 
 class SoumettreFactureView(CproView):

@@ -29,6 +29,7 @@ def test_pages_carry_a_content_security_policy_they_satisfy(client):
         reverse("suppliers:dashboard"),
         reverse("directory_search"),
         reverse("invoices:upload"),
+        reverse("invoices:check"),
         reverse("invoices:flow_list"),
         reverse("admin:index"),
         reverse("admin:chorus_structure_change", args=[membership.structure.pk]),

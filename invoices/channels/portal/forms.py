@@ -37,6 +37,7 @@ from invoices.validation.platform_rules import (
     ATTACHMENT_NAME_MAX_LENGTH,
     ATTACHMENTS_TOTAL_MAX_BYTES,
 )
+from invoices.validation.reading import MAX_FILE_BYTES
 
 NUMBER_MAX_LENGTH = 20  # numeroFacture on Chorus Pro
 
@@ -488,6 +489,43 @@ class UploadForm(DsfrBaseForm):
             raise ValidationError(
                 _("Le fichier « %(name)s » est vide : choisissez le bon fichier.")
                 % {"name": upload.name}
+            )
+        return upload
+
+
+class CheckForm(UploadForm):
+    """One invoice to check without depositing it: the upload's checks, archives apart."""
+
+    file = forms.FileField(
+        label=_("Facture à vérifier"),
+        help_text=_("Une facture Factur-X (.pdf), UBL ou CII (.xml)."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.xml,application/pdf,application/xml"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = super().clean_file()
+        if not upload.name.lower().endswith((".pdf", ".xml")):
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » est un lot : vérifiez ses factures une à une, en "
+                    "PDF Factur-X (.pdf) ou en XML UBL ou CII (.xml)."
+                )
+                % {"name": upload.name}
+            )
+        # Read into memory to be checked: a single invoice's limit, not a batch's.
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(
+                _(
+                    "Le fichier « %(name)s » pèse %(size)s, au-delà de la limite de %(max)s par "
+                    "facture, pièces jointes comprises : allégez ses pièces jointes."
+                )
+                % {
+                    "name": upload.name,
+                    "size": filesizeformat(upload.size),
+                    "max": filesizeformat(MAX_FILE_BYTES),
+                }
             )
         return upload
 

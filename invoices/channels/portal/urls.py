@@ -35,6 +35,7 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("depot/", views.UploadView.as_view(), name="upload"),
+    path("verifier/", views.CheckView.as_view(), name="check"),
     path("flux/", views.FlowListView.as_view(), name="flow_list"),
     path("flux/<int:pk>/", views.FlowDetailView.as_view(), name="flow_detail"),
     path("flux/<int:pk>/etat/", views.FlowStatusView.as_view(), name="flow_status"),

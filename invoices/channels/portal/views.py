@@ -50,7 +50,7 @@ from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import flow_report
 from invoices.ingestion.report_pdf import flow_report_context, flow_report_pdf
 from invoices.keyed import KeyedInvoice, attachment_from_upload, bank_transfer
-from invoices.models import AttachmentUpload, Flow, Invoice, InvoiceDraft
+from invoices.models import AttachmentUpload, DocumentSyntax, Flow, Invoice, InvoiceDraft
 from invoices.selectors import (
     deposits_refused_to,
     invoice_timeline,
@@ -59,11 +59,13 @@ from invoices.selectors import (
 )
 from invoices.services import (
     attachment_upload_create,
+    invoice_check,
     invoice_complete,
     invoice_recycle,
     invoice_rejection_acknowledge,
 )
 from invoices.totals import Exemption
+from invoices.validation.explanations import explain
 from invoices.validation.reading import MAX_FILE_BYTES
 
 PAGE_SIZE = 20
@@ -557,6 +559,37 @@ class UploadView(PortalView):
             max_bytes=settings.FLOW_MAX_BYTES,
             max_invoices=settings.FLOW_MAX_INVOICES,
         )
+        response.status_code = status
+        return response
+
+
+class CheckView(PortalView):
+    """Checks an invoice as a deposit would, without depositing it (issue 9 §5)."""
+
+    def get(self, request):
+        return self.render_check(forms.CheckForm())
+
+    def post(self, request):
+        form = forms.CheckForm(
+            request.POST, request.FILES, too_large=getattr(request, "upload_too_large", None)
+        )
+        if not form.is_valid():
+            return self.render_check(form, status=400)
+        upload = form.cleaned_data["file"]
+        # Read from the upload (memory or a temporary file), never stored.
+        report = invoice_check(data=upload.read(), filename=upload.name, structure=self.structure)
+        findings = [finding.to_dict() for finding in report.findings]
+        return self.render_check(
+            forms.CheckForm(),
+            checked=upload.name,
+            report=report,
+            format_label=report.format and DocumentSyntax(report.format).label,
+            blocking=[{"explication": explain(f)} for f in findings if f["severity"] == "fatal"],
+            warnings=[{"explication": explain(f)} for f in findings if f["severity"] != "fatal"],
+        )
+
+    def render_check(self, form, status=200, **context):
+        response = self.render_page("invoices/portal/check.html", form=form, **context)
         response.status_code = status
         return response
 
