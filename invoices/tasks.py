@@ -35,6 +35,10 @@ def flow_process_task(flow_id: int) -> None:
 )
 def flow_item_task(flow_id: int, item_id: int) -> None:
     pipeline.flow_item_process(item_id)
+    if pipeline.flow_item_waiting(item_id) and not flow_item_task.request.is_eager:
+        # Another worker holds the invoice: look again later, in case it dies holding it
+        # (this message is acknowledged, and the sweep may not see the flow as stalled).
+        flow_item_task.apply_async((flow_id, item_id), countdown=settings.FLOW_STALL_SECONDS)
     pipeline.flow_finish(flow_id)
 
 

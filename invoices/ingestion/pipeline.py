@@ -157,6 +157,11 @@ def flow_item_process(item_id: int) -> int | None:
         return item.flow_id
 
 
+def flow_item_waiting(item_id: int) -> bool:
+    """Whether an invoice of a flow still waits for its result."""
+    return FlowItem.objects.filter(pk=item_id, status=FlowItemStatus.EN_ATTENTE).exists()
+
+
 def _try_count(item_id: int) -> bool:
     """Counts a try of a waiting item nobody holds, committed before the work begins (a try
     that kills its worker counts too); a duplicate message finding the item done, or held

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from rejections.catalogue import OUTCOME_EFFECTS, least_disruptive_outcome
 from rejections.models import Motive
@@ -64,5 +65,6 @@ def test_an_inactive_motive_proposes_nothing():
 
 
 def test_each_outcome_says_what_it_costs_the_supplier():
-    assert "délai de paiement" in str(OUTCOME_EFFECTS["suspend"])
-    assert "repart de zéro" in str(OUTCOME_EFFECTS["reject"])
+    with translation.override("fr"):
+        assert "délai de paiement" in str(OUTCOME_EFFECTS["suspend"])
+        assert "repart de zéro" in str(OUTCOME_EFFECTS["reject"])
