@@ -114,6 +114,16 @@ class Invoice(models.Model):
     )
     status_at = models.DateTimeField(_("statut au"), default=timezone.now)
     rejection_acknowledged_at = models.DateTimeField(_("rejet traité le"), null=True, blank=True)
+    # The rejected invoice this one corrects ("corriger et renvoyer"): previous and next
+    # document, read both ways (`corrections` on the rejected one).
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("remplace la facture rejetée"),
+    )
     received_file = models.OneToOneField(
         ReceivedFile,
         on_delete=models.PROTECT,
@@ -214,6 +224,15 @@ class Flow(models.Model):
     )
     status_at = models.DateTimeField(_("état au"), default=timezone.now)
     errors = models.JSONField(_("erreurs du flux"), default=list, blank=True)
+    # A keyed correction of a rejected invoice: the invoice this deposit makes replaces it.
+    replaces = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrige la facture rejetée"),
+    )
     created_at = models.DateTimeField(_("déposé le"), default=timezone.now, db_index=True)
 
     class Meta:

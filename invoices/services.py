@@ -116,9 +116,15 @@ def invoice_create(
     recipient: Structure | None = None,
     service: Service | None = None,
     actor: Actor | None = None,
+    replaces: Invoice | None = None,
 ) -> Invoice:
     """Records a deposited invoice (status DEPOSEE) read from a received file; `actor` is
-    its depositor (the platform when not known)."""
+    its depositor (the platform when not known), `replaces` the supplier's rejected invoice
+    it corrects (ignored unless it is one)."""
+    if replaces is not None and (
+        replaces.supplier_id != supplier.pk or replaces.status != InvoiceStatus.REJETEE
+    ):
+        replaces = None
     invoice = Invoice.objects.create(
         supplier=supplier,
         recipient=recipient,
@@ -141,6 +147,7 @@ def invoice_create(
         received_file=received_file,
         status=InvoiceStatus.DEPOSEE,
         status_at=timezone.now(),
+        replaces=replaces,
     )
     history_start(document=invoice, actor=actor or Actor.platform())
     return invoice

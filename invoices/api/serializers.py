@@ -8,6 +8,7 @@ histories, "AAAA-MM-JJ HH:MM" as the clients read them.
 
 import base64
 import binascii
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -615,6 +616,16 @@ class ReferencesOutSerializer(serializers.Serializer):
     numeroDpMandat = serializers.CharField(
         allow_null=True, help_text=_("Numéro du mandat, une fois la facture mandatée.")
     )
+    idFactureRemplacee = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("La facture rejetée que cette facture corrige (« corriger et renvoyer »)."),
+    )
+    numeroFactureRemplacee = serializers.CharField(allow_null=True)
+    idFactureCorrective = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("La facture qui corrige cette facture rejetée, la plus récente."),
+    )
+    numeroFactureCorrective = serializers.CharField(allow_null=True)
 
 
 class LignePosteOutSerializer(serializers.Serializer):
@@ -765,6 +776,13 @@ class HistoStatutSerializer(serializers.Serializer):
     )
     histoStatutMotifLibelle = serializers.CharField(allow_null=True)
     histoStatutNumeroMandat = serializers.CharField(allow_null=True)
+    histoStatutLignesConcernees = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Les identifiants (BT-126) des lignes de la facture visées par le motif."),
+    )
+    histoStatutMontantConteste = amount_out(
+        help_text=_("Le montant contesté, quand le motif en vise un.")
+    )
     histoStatutCodeCycleDeVie = serializers.CharField(
         allow_null=True, help_text=_("Code du statut dans le cycle de vie de la réforme (200-213).")
     )
@@ -848,6 +866,23 @@ class TraiterFactureRecueRequestSerializer(serializers.Serializer):
         ),
     )
     numeroDPMandat = optional_text(50, help_text=_("Numéro du mandat, obligatoire pour MANDATEE."))
+    commentaire = optional_text(
+        2000, help_text=_("Commentaire de l'agent, obligatoire pour les motifs qui le demandent.")
+    )
+    lignesConcernees = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        max_length=500,
+        required=False,
+        help_text=_("Les identifiants (BT-126) des lignes de la facture visées par le motif."),
+    )
+    montantConteste = serializers.DecimalField(
+        max_digits=19,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        help_text=_("Le montant contesté, quand le motif en vise un (deux décimales au plus)."),
+    )
     idUtilisateurCourant = IdField(required=False, allow_null=True)
 
 

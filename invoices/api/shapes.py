@@ -132,6 +132,23 @@ def _attachment(attachment: c.Attachment) -> dict:
     }
 
 
+def _correction_links(invoice: Invoice) -> dict:
+    """The rejected invoice this one corrects, and the latest invoice correcting this one."""
+    replaced = (
+        Invoice.objects.filter(pk=invoice.replaces_id).values_list("pk", "number").first()
+        if invoice.replaces_id
+        else None
+    )
+    correction = invoice.corrections.order_by("-created_at", "-pk").values_list("pk", "number")
+    correction = correction.first()
+    return {
+        "idFactureRemplacee": replaced[0] if replaced else None,
+        "numeroFactureRemplacee": replaced[1] if replaced else None,
+        "idFactureCorrective": correction[0] if correction else None,
+        "numeroFactureCorrective": correction[1] if correction else None,
+    }
+
+
 def detail(invoice: Invoice) -> dict:
     """consulterFacture's `facture`, from the stored canonical document."""
     document = invoice.canonical
@@ -194,6 +211,7 @@ def detail(invoice: Invoice) -> dict:
             .order_by("-at", "-pk")
             .values_list("mandate_number", flat=True)
             .first(),
+            **_correction_links(invoice),
         },
         "lignesDePoste": {
             "lignePoste": [_line(line, position) for position, line in enumerate(document.lines, 1)]
@@ -248,6 +266,8 @@ def history(changes: list[InvoiceStatusChange]) -> list[dict]:
                 str(motives[change.motive].label) if change.motive in motives else None
             ),
             "histoStatutNumeroMandat": change.mandate_number or None,
+            "histoStatutLignesConcernees": list(change.lines or []),
+            "histoStatutMontantConteste": change.disputed_amount,
             "histoStatutCodeCycleDeVie": change.lifecycle_code or None,
             "histoStatutCanal": change.channel,
             **_person(change, "histoStatut"),

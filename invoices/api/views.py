@@ -445,6 +445,7 @@ class TraiterFactureRecueView(CproView):
         # A recipient's system that processes an invoice still being routed to it has it.
         invoices_deliver_fetched(invoices=[invoice], structure=self.caller.structure)
         motive, comment = motive_from_wire(data.get("motif") or "")
+        comment = "\n".join(filter(None, (comment, (data.get("commentaire") or "").strip())))
         try:
             invoice_process(
                 invoice=invoice,
@@ -453,6 +454,8 @@ class TraiterFactureRecueView(CproView):
                 motive=motive,
                 comment=comment,
                 mandate_number=(data.get("numeroDPMandat") or "").strip(),
+                lines=data.get("lignesConcernees") or None,
+                disputed_amount=data.get("montantConteste"),
             )
         except TransitionRefused as refused:
             raise errors.transition_refusal(

@@ -2,6 +2,8 @@
 labels of the moves, and how a refused move lands on the page (chorus.workflow)."""
 
 from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chorus.workflow import TransitionRefused
@@ -101,4 +103,28 @@ def invoice_data(invoice: Invoice) -> dict:
             "with_vat": money(document.totals.tax_inclusive_amount, currency),
             "due": money(document.totals.amount_due, currency),
         },
+    }
+
+
+def invoice_links(invoice: Invoice, *, visible: QuerySet[Invoice], url_name: str) -> dict:
+    """The previous and next documents of a correction: the rejected invoice this one
+    replaces and the invoices that correct it, each with its page's URL when the reader
+    may open it (`visible`), as `replaced` and `corrections`."""
+    linked = []
+    if invoice.replaces_id:
+        linked.append(invoice.replaces_id)
+    corrections = list(invoice.corrections.order_by("created_at", "pk").only("pk", "number"))
+    linked += [correction.pk for correction in corrections]
+    readable = set(visible.filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
+
+    def entry(pk: int, number: str) -> dict:
+        return {"number": number, "url": reverse(url_name, args=[pk]) if pk in readable else ""}
+
+    replaced = None
+    if invoice.replaces_id:
+        number = Invoice.objects.filter(pk=invoice.replaces_id).values_list("number", flat=True)
+        replaced = entry(invoice.replaces_id, number.first() or "")
+    return {
+        "replaced": replaced,
+        "corrections": [entry(correction.pk, correction.number) for correction in corrections],
     }

@@ -258,6 +258,7 @@ def _deposit(item: FlowItem, report):
         recipient=recipient,
         service=service,
         actor=flow_depositor(item.flow),
+        replaces=item.flow.replaces,
     )
     invoice_route(invoice=invoice)
     return invoice

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from chorus.models import Membership, Structure, TechnicalAccount, User
 from chorus.workflow import Actor, TransitionRefused, history_start, status_transition
 from invoices.enums import DepositChannel, FlowStatus, FlowSyntax
-from invoices.models import Flow, ReceivedFile
+from invoices.models import Flow, Invoice, ReceivedFile
 from invoices.services import received_file_store, sha256_of
 
 
@@ -63,6 +63,7 @@ def flow_create(
     technical_account: TechnicalAccount | None = None,
     syntax: str = "",
     errors: list[dict] | None = None,
+    replaces: Invoice | None = None,
 ) -> Flow:
     """A flow (RECU, with its first history row) for a file just stored, numbered like every
     flow of the platform: FLX, its date and its id."""
@@ -78,6 +79,7 @@ def flow_create(
         depositor_key=depositor_key,
         sha256=received.sha256,
         errors=errors or [],
+        replaces=replaces,
     )
     flow.number = f"FLX{flow.created_at:%Y%m%d}{flow.pk:010d}"
     Flow.objects.filter(pk=flow.pk).update(number=flow.number)
@@ -94,8 +96,10 @@ def flow_receive(
     user: User | None = None,
     technical_account: TechnicalAccount | None = None,
     syntax: str = "",
+    replaces: Invoice | None = None,
 ) -> Receipt:
-    """Stores a deposit and queues its processing; a byte-identical re-send gets the original."""
+    """Stores a deposit and queues its processing; a byte-identical re-send gets the original.
+    `replaces` is the rejected invoice the deposit corrects (see `Invoice.replaces`)."""
     from invoices.tasks import flow_process_task
 
     key = depositor_key(user=user, technical_account=technical_account)
@@ -115,6 +119,7 @@ def flow_receive(
                 user=user,
                 technical_account=technical_account,
                 depositor_key=key,
+                replaces=replaces,
             )
             flow_status_change(flow, FlowStatus.EN_ATTENTE)
             transaction.on_commit(lambda: flow_process_task.delay(flow.pk))

@@ -117,6 +117,80 @@ def test_the_mandate_number_is_recorded_and_shown_in_the_history(recipient_cpro,
     assert consulted["facture"]["references"]["numeroDpMandat"] == "MDT-2025-0042"
 
 
+def test_the_motive_its_comment_lines_and_disputed_amount_come_back_in_the_history(
+    recipient_cpro, cpro, invoice
+):
+    response = recipient_cpro.post(
+        TRAITER,
+        {
+            "idFacture": invoice.pk,
+            "nouveauStatut": S.REJETEE,
+            "motif": "MONTANTTOTAL_ERR",
+            "commentaire": "Le prix unitaire de la ligne 1 ne suit pas le devis.",
+            "lignesConcernees": ["1"],
+            "montantConteste": "150.00",
+        },
+    )
+
+    assert response.status_code == 200, response.content
+    rows = cpro.post(HISTORY, {"idFacture": invoice.pk}).json()["historiquesDesStatuts"]
+    last = rows["histoStatut"][-1]
+    assert last["histoStatutCode"] == S.REJETEE
+    assert last["histoStatutMotifCode"] == "MONTANTTOTAL_ERR"
+    assert last["histoStatutLignesConcernees"] == ["1"]
+    assert last["histoStatutMontantConteste"] == 150.0
+    assert "ne suit pas le devis" in last["histoStatutCommentaire"]
+    first = rows["histoStatut"][0]
+    assert (first["histoStatutLignesConcernees"], first["histoStatutMontantConteste"]) == ([], None)
+
+
+def test_a_disputed_amount_with_more_than_two_decimals_is_refused_on_its_field(
+    recipient_cpro, invoice
+):
+    response = recipient_cpro.post(
+        TRAITER,
+        {
+            "idFacture": invoice.pk,
+            "nouveauStatut": S.REJETEE,
+            "motif": "MONTANTTOTAL_ERR",
+            "commentaire": "Montant.",
+            "montantConteste": "1.005",
+        },
+    )
+
+    assert response.status_code == 400
+    assert [e["champ"] for e in response.json()["erreurs"]] == ["montantConteste"]
+    invoice.refresh_from_db()
+    assert invoice.status == S.MISE_A_DISPOSITION
+
+
+def test_consulting_a_correction_names_the_rejected_invoice_and_back(
+    recipient_cpro, cpro, supplier, recipient_service, invoice
+):
+    _traiter(recipient_cpro, invoice, S.REJETEE, "DOUBLON")
+    invoice.refresh_from_db()
+    correction = received_invoice(
+        supplier=supplier, service=recipient_service, number="FA-2025-00043"
+    )
+    correction.replaces = invoice
+    correction.save(update_fields=["replaces"])
+
+    new = cpro.post(CONSULT_SUPPLIER, {"identifiantFactureCPP": correction.pk}).json()
+    old = cpro.post(CONSULT_SUPPLIER, {"identifiantFactureCPP": invoice.pk}).json()
+
+    references = new["facture"]["references"]
+    assert (references["idFactureRemplacee"], references["numeroFactureRemplacee"]) == (
+        invoice.pk,
+        invoice.number,
+    )
+    assert references["idFactureCorrective"] is None
+    references = old["facture"]["references"]
+    assert (references["idFactureCorrective"], references["numeroFactureCorrective"]) == (
+        correction.pk,
+        "FA-2025-00043",
+    )
+
+
 @pytest.mark.parametrize("status", [S.SUSPENDUE, S.A_RECYCLER, S.REJETEE])
 def test_a_motive_is_required(recipient_cpro, invoice, status):
     response = _traiter(recipient_cpro, invoice, status)

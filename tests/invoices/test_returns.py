@@ -5,10 +5,11 @@ import datetime
 import itertools
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chorus.enums import Role
 from chorus.workflow import Actor
@@ -263,7 +264,10 @@ def test_the_page_speaks_english_motives_included(client_in, supplier, commune, 
     assert motive.label_en and motive.explanation_en
     client_in.cookies["django_language"] = "en"
 
-    html = client_in.get(URL).content.decode()
+    try:
+        html = client_in.get(URL).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the request left English active
 
     assert "Rejections and returns" in html and motive.label_en in html
     assert motive.label_fr not in html

@@ -18,7 +18,7 @@ from chorus.pagination import page_of
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from chorus.workflow.core import MOTIVE
 from invoices.channels.backoffice import forms
-from invoices.channels.pages import ACTION_LABELS, invoice_data, refusal_on_form
+from invoices.channels.pages import ACTION_LABELS, invoice_data, invoice_links, refusal_on_form
 from invoices.enums import InvoiceStatus
 from invoices.formats.facturx import render_pdf
 from invoices.models import AttachmentUpload, DocumentSyntax, Invoice
@@ -113,6 +113,7 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
                 else None
             ),
             refusal=refusal,
+            **invoice_links(invoice, visible=self.received(), url_name="reception:invoice_detail"),
             **invoice_data(invoice),
         )
 

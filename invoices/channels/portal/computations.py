@@ -108,6 +108,16 @@ def keyed_state_from(invoice) -> dict:
         "due_date": day(document.due_date),
         "delivery_date": day(document.delivery.date if document.delivery else None),
         "payment_terms": document.payment_terms or "",
+        "vat_exemption_reason": next(
+            (
+                group.exemption_reason or group.exemption_reason_code
+                for group in document.vat_breakdown
+                if group.category_code in EXEMPT_CATEGORIES
+                and (group.exemption_reason or group.exemption_reason_code)
+            ),
+            "",
+        ),
+        "replaces": str(invoice.pk),
     }
     lines = [
         {

@@ -296,6 +296,8 @@ class InvoiceForm(RecipientReferencesForm):
     bank_account = forms.ChoiceField(label=_("Compte bancaire à créditer"), required=False)
     attachment_ids = forms.CharField(required=False, widget=forms.HiddenInput)
     pdf_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The rejected invoice being corrected ("corriger et renvoyer"), by id.
+    replaces = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, structure: Structure, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from invoices.enums import DepositChannel, FlowSyntax
 from invoices.formats.facturx import embed_cii, write_facturx
 from invoices.ingestion.receive import flow_receive
 from invoices.keyed import KeyedInvoice, keyed_to_canonical
-from invoices.models import Flow, InvoiceDraft, ReceivedFile
+from invoices.models import Flow, Invoice, InvoiceDraft, ReceivedFile
 from invoices.services import received_file_store
 
 # The user's own PDF of a "PDF with keyed data" deposit is stored on upload and named in the
@@ -58,9 +58,11 @@ def portal_invoice_submit(
     keyed: KeyedInvoice,
     draft: InvoiceDraft | None = None,
     pdf: ReceivedFile | None = None,
+    replaces: Invoice | None = None,
 ) -> Flow:
     """Deposits a keyed invoice: a generated Factur-X, or the supplier's PDF with the keyed
-    data embedded, goes through the deposit pipeline like any other flow."""
+    data embedded, goes through the deposit pipeline like any other flow. `replaces` is the
+    rejected invoice it corrects: the invoice the flow makes is linked to it."""
     invoice = keyed_to_canonical(keyed)
     # The PDF is rendered before the transaction: it takes a while and writes nothing.
     if pdf is None:
@@ -75,6 +77,7 @@ def portal_invoice_submit(
             structure=keyed.supplier,
             user=user,
             syntax=syntax,
+            replaces=replaces,
         )
         if draft is not None:
             draft.flow = receipt.flow

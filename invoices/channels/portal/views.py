@@ -34,6 +34,7 @@ from invoices.channels.pages import (
     ACTION_LABELS,
     SUPPLIER_NEXT_STEPS,
     invoice_data,
+    invoice_links,
     refusal_on_form,
 )
 from invoices.channels.portal import forms, services
@@ -87,6 +88,7 @@ STATE_FIELDS = (
     "bank_account",
     "attachment_ids",
     "pdf_token",
+    "replaces",
 )
 RECIPIENT_FIELDS = ("recipient_siret", "service_code", "engagement")
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat")
@@ -213,10 +215,8 @@ class InvoiceFormView(PortalView):
             state = self.draft.data
         elif request.GET.get("correcting", "").isdigit():
             rejected = get_object_or_404(
-                Invoice.objects.select_related("recipient", "service", "received_file"),
+                self.correctable().select_related("recipient", "service", "received_file"),
                 pk=request.GET["correcting"],
-                supplier=self.structure,
-                status=InvoiceStatus.REJETEE,
             )
             state = keyed_state_from(rejected)
         else:
@@ -239,6 +239,15 @@ class InvoiceFormView(PortalView):
             return self.submit(state, upload_errors)
         add_line = action == "add_line"
         return self.render_unbound(state, upload_errors=upload_errors, add_line=add_line)
+
+    def correctable(self):
+        """The structure's rejected invoices, which a keyed invoice may correct."""
+        return Invoice.objects.filter(supplier=self.structure, status=InvoiceStatus.REJETEE)
+
+    def replaced(self, fields: dict) -> Invoice | None:
+        """The rejected invoice the form corrects, when it names one of the structure's."""
+        pk = (fields.get("replaces") or "").strip()
+        return self.correctable().filter(pk=pk).first() if pk.isdigit() else None
 
     # State: what the user typed, kept as strings ------------------------------------------
 
@@ -339,6 +348,7 @@ class InvoiceFormView(PortalView):
             attachment_errors=upload_errors.get("attachments", []),
             pdf=pdf,
             pdf_errors=upload_errors.get("pdf", []),
+            replaces=self.replaced(fields),
             requirements=form.requirements,
             bank_accounts_url=reverse("suppliers:bank_accounts"),
             recipients_url=reverse("invoices:recipient_search"),
@@ -369,7 +379,11 @@ class InvoiceFormView(PortalView):
             return self.render_form(state, form, formset, upload_errors, status=400)
         keyed = self.keyed_invoice(form, typed, totals, state)
         flow = services.portal_invoice_submit(
-            user=self.request.user, keyed=keyed, draft=self.draft, pdf=pdf
+            user=self.request.user,
+            keyed=keyed,
+            draft=self.draft,
+            pdf=pdf,
+            replaces=self.replaced(state["fields"]),
         )
         messages.success(
             self.request, _("La facture %(number)s est déposée.") % {"number": keyed.number}
@@ -768,8 +782,15 @@ class InvoiceDetailView(InvoiceMixin, PortalView):
             for transition in available_transitions(document=invoice, actor=actor)
         ]
         flow_item = getattr(invoice, "flow_item", None)
+        links = invoice_links(
+            invoice,
+            visible=Invoice.objects.filter(supplier=self.structure),
+            url_name="invoices:invoice_detail",
+        )
         response = self.render_page(
             "invoices/portal/invoice_detail.html",
+            correctable=invoice.status == InvoiceStatus.REJETEE and not links["corrections"],
+            **links,
             invoice=invoice,
             flow=flow_item.flow if flow_item else None,
             timeline=invoice_timeline(invoice),
@@ -897,7 +918,13 @@ class ReturnsView(PortalView):
 
     def render_returns(self, *, refused=(), status=200):
         invoices = invoices_returned_to(self.structure)
+        corrections = dict(
+            Invoice.objects.filter(replaces__in=[invoice.pk for invoice in invoices])
+            .order_by("created_at", "pk")
+            .values_list("replaces_id", "number")
+        )
         for invoice in invoices:
+            invoice.corrected_by = corrections.get(invoice.pk, "")
             action, label = NEXT_ACTIONS[invoice.status]
             invoice.next_action = {
                 "label": label,

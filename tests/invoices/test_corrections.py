@@ -1,0 +1,237 @@
+"""Correcting a rejected invoice ("corriger et renvoyer"): the keying form pre-filled from the
+rejected invoice whatever channel it came through, one submit, and the new invoice linked to
+the rejected one both ways, on the supplier's and the agent's pages and in the API."""
+
+import pytest
+from django.urls import reverse
+
+from chorus.enums import Role
+from chorus.workflow import Actor
+from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax, InvoiceStatus
+from invoices.formats import write_cii, write_ubl
+from invoices.formats.facturx import write_facturx
+from invoices.ingestion.receive import flow_receive
+from invoices.models import Invoice
+from invoices.services import (
+    invoice_create,
+    invoice_reject,
+    invoice_route,
+    received_file_store,
+)
+from tests.chorus.factories import MembershipFactory, PublicStructureFactory, StructureFactory
+from tests.invoices.factories import french_invoice, french_vat_number, stored_invoice
+
+pytestmark = pytest.mark.django_db
+
+WRITERS = {
+    FlowSyntax.UBL: (write_ubl, "facture.xml", "UBL"),
+    FlowSyntax.CII: (write_cii, "facture.xml", "CII"),
+    FlowSyntax.FACTURX: (write_facturx, "facture.pdf", "FX"),
+}
+
+
+@pytest.fixture
+def supplier():
+    structure = StructureFactory(legal_name="Menuiserie Durand")
+    structure.vat_number = french_vat_number(structure.identifier[:9])
+    structure.save()
+    return structure
+
+
+@pytest.fixture
+def seller(supplier):
+    return MembershipFactory(structure=supplier)
+
+
+@pytest.fixture
+def commune():
+    return PublicStructureFactory(legal_name="Commune de Valmont")
+
+
+@pytest.fixture
+def manager(commune):
+    return MembershipFactory(structure=commune, role=Role.GESTIONNAIRE_PRINCIPAL)
+
+
+@pytest.fixture
+def client_in(client, seller):
+    client.force_login(seller.user)
+    return client
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def rejected_invoice(supplier, commune, manager, *, number="FA-2026-00001"):
+    invoice = stored_invoice(
+        supplier=supplier,
+        recipient=commune,
+        document=french_invoice(
+            number=number,
+            seller_siret=supplier.identifier,
+            buyer_siret=commune.identifier,
+            service_code=None,
+        ),
+    )
+    invoice_route(invoice=invoice)
+    invoice.refresh_from_db()
+    invoice_reject(
+        invoice=invoice,
+        actor=Actor.member(manager),
+        motive="MONTANTTOTAL_ERR",
+        comment="Le prix de la ligne 1 ne suit pas le devis.",
+    )
+    invoice.refresh_from_db()
+    return invoice
+
+
+def form_as_shown(page, **changes) -> dict:
+    """The keying form posted as the page shows it, with `changes` typed over it."""
+    form, formset = page.context["form"], page.context["formset"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["mode"] = page.context["mode"]
+    data.update(
+        {
+            "lines-TOTAL_FORMS": str(len(formset.forms)),
+            "lines-INITIAL_FORMS": "0",
+            "action": "submit",
+        }
+    )
+    for index, row in enumerate(formset.forms):
+        for name in row.fields:
+            data[f"lines-{index}-{name}"] = row[name].value() or ""
+    data.update(changes)
+    return {key: str(value) for key, value in data.items()}
+
+
+def correct(client_in, on_commit, rejected, **changes):
+    url = f"{reverse('invoices:invoice_new')}?correcting={rejected.pk}"
+    page = client_in.get(url)
+    assert page.status_code == 200
+    data = form_as_shown(page, **changes)
+    with on_commit():
+        response = client_in.post(reverse("invoices:invoice_new"), data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    return Invoice.objects.get(supplier=rejected.supplier, number=data["number"])
+
+
+@pytest.mark.parametrize("syntax", list(WRITERS))
+def test_an_invoice_of_any_channel_is_corrected_and_linked_both_ways(
+    client_in, on_commit, supplier, seller, commune, manager, syntax
+):
+    write, filename, short = WRITERS[syntax]
+    document = french_invoice(
+        number=f"FA-{short}-1",
+        seller_siret=supplier.identifier,
+        buyer_siret=commune.identifier,
+        service_code=None,
+        engagement=None,
+    )
+    with on_commit():
+        flow = flow_receive(
+            data=write(document),
+            filename=filename,
+            channel=DepositChannel.API,
+            structure=supplier,
+            user=seller.user,
+            syntax=syntax,
+        ).flow
+    item = flow.items.get()
+    assert item.status == FlowItemStatus.INTEGREE, item.findings
+    rejected = item.invoice
+    invoice_reject(
+        invoice=rejected, actor=Actor.member(manager), motive="MONTANTTOTAL_ERR", comment="Prix."
+    )
+
+    correction = correct(client_in, on_commit, rejected, number=f"FA-{short}-2")
+
+    assert correction.replaces == rejected
+    assert list(rejected.corrections.all()) == [correction]
+    assert correction.status == InvoiceStatus.MISE_A_DISPOSITION
+    assert correction.total_with_vat == rejected.total_with_vat  # nothing changed but the number
+
+
+def test_the_fixed_amount_is_deposited_and_both_pages_show_the_link(
+    client, client_in, on_commit, supplier, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    # From the returns page, "corriger et renvoyer" is the one click before the form.
+    returns = client_in.get(reverse("invoices:returns")).content.decode()
+    assert f"?correcting={rejected.pk}" in returns
+
+    correction = correct(
+        client_in, on_commit, rejected, number="FA-2026-00002", **{"lines-0-unit_price": "1"}
+    )
+
+    assert correction.replaces == rejected
+    assert correction.total_without_vat < rejected.total_without_vat
+    new_page = client_in.get(reverse("invoices:invoice_detail", args=[correction.pk]))
+    assert "Remplace la facture n°" in new_page.content.decode()
+    assert reverse("invoices:invoice_detail", args=[rejected.pk]) in new_page.content.decode()
+    old_page = client_in.get(reverse("invoices:invoice_detail", args=[rejected.pk]))
+    html = old_page.content.decode()
+    assert "Corrigée par la facture n°" in html and "FA-2026-00002" in html
+    assert f"?correcting={rejected.pk}" not in html  # corrected once: no second offer
+    assert (
+        "Corrigée par la facture n° FA-2026-00002"
+        in client_in.get(reverse("invoices:returns")).content.decode()
+    )
+
+    client.force_login(manager.user)
+    agent_page = client.get(reverse("reception:invoice_detail", args=[correction.pk]))
+    assert agent_page.status_code == 200
+    assert reverse("reception:invoice_detail", args=[rejected.pk]) in agent_page.content.decode()
+    agent_old = client.get(reverse("reception:invoice_detail", args=[rejected.pk]))
+    assert "Corrigée par la facture n°" in agent_old.content.decode()
+
+
+def test_a_replaced_invoice_of_another_structure_is_not_linked(
+    client_in, on_commit, supplier, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    theirs = rejected_invoice(StructureFactory(), commune, manager, number="FA-AUTRE-1")
+
+    correction = correct(client_in, on_commit, rejected, number="FA-2026-00003", replaces=theirs.pk)
+
+    assert correction.replaces is None
+    assert not theirs.corrections.exists()
+
+
+def test_the_service_links_only_a_rejected_invoice_of_the_same_supplier(supplier, commune, manager):
+    rejected = rejected_invoice(supplier, commune, manager)
+    other = StructureFactory()
+    document = french_invoice(number="X-1", seller_siret=other.identifier)
+    invoice = invoice_create(
+        document=document,
+        received_file=received_file_store(data=write_ubl(document), filename="x.xml"),
+        syntax="ubl",
+        profile=None,
+        supplier=other,
+        replaces=rejected,
+    )
+
+    assert invoice.replaces is None
+
+
+def test_the_agent_does_not_get_a_link_to_an_invoice_it_cannot_open(
+    client, client_in, on_commit, supplier, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    other_commune = PublicStructureFactory()
+    correction = correct(
+        client_in,
+        on_commit,
+        rejected,
+        number="FA-2026-00004",
+        recipient_siret=other_commune.identifier,
+    )
+    assert correction.recipient == other_commune
+    other_manager = MembershipFactory(structure=other_commune, role=Role.GESTIONNAIRE_PRINCIPAL)
+    client.force_login(other_manager.user)
+
+    html = client.get(reverse("reception:invoice_detail", args=[correction.pk])).content.decode()
+
+    assert "Remplace la facture n° FA-2026-00001 rejetée" in html
+    assert reverse("reception:invoice_detail", args=[rejected.pk]) not in html
