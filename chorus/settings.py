@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "chorus.tasks.notifications_digest_task",
         "schedule": crontab(minute=0, hour=env_int("CHORUS_DIGEST_HOUR", 7)),
     },
+    # Each Monday, last week's rejections to the public structures' managers.
+    "rejections-weekly-summary": {
+        "task": "rejections.tasks.weekly_summaries_task",
+        "schedule": crontab(minute=30, hour=env_int("CHORUS_DIGEST_HOUR", 7), day_of_week="mon"),
+    },
 }
 # Redis redelivers an unacknowledged message after this delay: longer than the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}

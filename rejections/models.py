@@ -69,3 +69,27 @@ class Motive(models.Model):
 
     def allows(self, outcome: str) -> bool:
         return self.active and outcome in self.outcomes
+
+
+class WeeklySummary(models.Model):
+    """A week's rejection summary sent to a public structure's managers: one per structure
+    and week, so that a task run twice sends it once."""
+
+    structure = models.ForeignKey(
+        "chorus.Structure", on_delete=models.CASCADE, related_name="+", verbose_name=_("structure")
+    )
+    week_start = models.DateField(_("semaine du"))
+    recipients = models.PositiveSmallIntegerField(_("destinataires"), default=0)
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("synthèse hebdomadaire des rejets")
+        verbose_name_plural = _("synthèses hebdomadaires des rejets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "week_start"], name="weekly_summary_once_a_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.structure} {self.week_start}"

@@ -258,3 +258,38 @@ def correction_delays(invoices: QuerySet[Invoice]) -> list[DelayRow]:
         )
         rows.append(DelayRow(key, str(label), figures["count"], _days(figures["average"])))
     return rows
+
+
+@dataclass
+class WeekSummary:
+    received: int
+    rejected: int
+    suspended: int
+    sent_back: int
+    motives: list[tuple[str, str, int]]  # code, label, send-backs
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.received or self.rejected or self.suspended or self.sent_back)
+
+
+def week_summary(invoices: QuerySet[Invoice], start, end, top: int = 5) -> WeekSummary:
+    """What happened to the invoices in scope between `start` and `end`: how many arrived,
+    how many the recipient rejected, suspended or sent back, and the most used motives."""
+    received = invoices.order_by().filter(created_at__gte=start, created_at__lt=end).count()
+    moves = _moves(invoices).filter(at__gte=start, at__lt=end)
+    counts = moves.aggregate(
+        **{
+            key: Count("invoice", filter=Q(target=status), distinct=True)
+            for key, status in RETURNS.items()
+        }
+    )
+    by_motive = list(moves.values("motive").annotate(n=Count("pk")).order_by("-n", "motive")[:top])
+    labels = {
+        m.code: m.label for m in Motive.objects.filter(code__in=[r["motive"] for r in by_motive])
+    }
+    return WeekSummary(
+        received=received,
+        motives=[(r["motive"], labels.get(r["motive"], r["motive"]), r["n"]) for r in by_motive],
+        **counts,
+    )
