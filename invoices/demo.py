@@ -54,6 +54,7 @@ class DemoInvoice:
     depositor: str = ""  # e-mail (portal) or technical login (API, EDI)
     days_ago: int = 10
     moves: tuple[Move, ...] = field(default_factory=tuple)
+    replaces: str = ""  # the number of the supplier's rejected invoice this one corrects
 
 
 def _line(index: int, name: str, quantity: str, unit: str, price: str, rate: str) -> c.Line:
@@ -118,12 +119,18 @@ def _deposit(spec: DemoInvoice) -> Invoice:
         )
         data, name = writer(document), f"{spec.number}.xml"
         depositor = {"technical_account": TechnicalAccount.objects.get(login=spec.depositor)}
+    replaces = (
+        Invoice.objects.filter(supplier=supplier, number=spec.replaces).first()
+        if spec.replaces
+        else None
+    )
     receipt = flow_receive(
         data=data,
         filename=name,
         channel=spec.channel,
         structure=supplier,
         syntax=syntax,
+        replaces=replaces,
         **depositor,
     )
     flow_process_inline(receipt.flow.pk)
@@ -151,7 +158,7 @@ def _live(spec: DemoInvoice) -> None:
 
 
 @contextlib.contextmanager
-def _tasks_inline():
+def tasks_inline():
     """Tasks run in this process; the notifications they send to the demo's fictitious
     addresses stay in memory (the console backend would mix them into `seed_demo --json`)."""
     previous = celery_app.conf.task_always_eager
@@ -165,7 +172,7 @@ def _tasks_inline():
 
 def demo_invoices_seed(invoices: list[DemoInvoice]) -> None:
     """Deposits and moves the demo invoices not yet there; each deposit is processed at once."""
-    with _tasks_inline():
+    with tasks_inline():
         for spec in invoices:
             if not Invoice.objects.filter(
                 supplier__identifier=spec.supplier, number=spec.number

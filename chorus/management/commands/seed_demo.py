@@ -34,6 +34,7 @@ from chorus.services import audit_record
 from invoices.demo import DemoInvoice, Move, demo_invoices_seed
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
+from rejections.demo import demo_refused_deposits_seed
 
 DEMO_PASSWORD = "Demo-Chorus-2026"
 ADMIN_PASSWORD = "Admin-Chorus-2026"
@@ -256,6 +257,10 @@ JOINERY = (
     ("Fourniture et pose de fenêtres en chêne double vitrage", "4", "C62", "685.00", "20"),
     ("Main-d'œuvre de dépose des anciennes menuiseries", "6", "HUR", "52.00", "20"),
 )
+JOINERY_CORRECTED = (
+    ("Fourniture et pose de fenêtres en chêne double vitrage", "3", "C62", "685.00", "20"),
+    ("Main-d'œuvre de dépose des anciennes menuiseries", "6", "HUR", "52.00", "20"),
+)
 REPAIRS = (("Réparation de portes de classe", "3", "C62", "240.00", "20"),)
 TRANSPORT = (
     ("Transport de matériel médical sous température dirigée", "12", "C62", "145.00", "20"),
@@ -277,6 +282,8 @@ DEMO_INVOICES = [
                 moves=(Move(HUGO, S.A_RECYCLER, "CODE_ROUTAGE_ERR", "Ces travaux relèvent des services techniques : code service TECHNIQUE."),)),
     DemoInvoice("FA-2026-0105", SME, COMMUNE, "FINANCES", "", JOINERY, channel=API, depositor=TECHNICAL_LOGIN, days_ago=25,
                 moves=(Move(NADIA, S.REJETEE, "MONTANTTOTAL_ERR", "Le devis accepté portait sur 3 fenêtres, la facture en compte 4."),)),
+    # Its correction, keyed again from it on the portal ("corriger et renvoyer"): 3 windows.
+    DemoInvoice("FA-2026-0109", SME, COMMUNE, "FINANCES", "", JOINERY_CORRECTED, depositor=CLAIRE, days_ago=6, replaces="FA-2026-0105"),
     DemoInvoice("FA-2026-0099", SME, COMMUNE, "FINANCES", "", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=40,
                 moves=(Move(HUGO, S.REJETEE, "DOUBLE_FACT", "Ces réparations ont déjà été facturées par la facture FA-2026-0087."),
                        Move(CLAIRE, S.REJETEE))),
@@ -569,6 +576,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo_world_seed()
         demo_invoices_seed(DEMO_INVOICES)
+        demo_refused_deposits_seed(supplier=SME, recipient=COMMUNE, technical_login=TECHNICAL_LOGIN)
         world = demo_world_describe()
         if options["json"]:
             self.stdout.write(json.dumps(world, ensure_ascii=False, indent=2))
