@@ -235,3 +235,84 @@ def test_the_agent_does_not_get_a_link_to_an_invoice_it_cannot_open(
 
     assert "Remplace la facture n° FA-2026-00001 rejetée" in html
     assert reverse("reception:invoice_detail", args=[rejected.pk]) not in html
+
+
+# A refused keyed deposit, corrected and deposited again in one step ---------------------------
+
+
+def refused_keyed_deposit(on_commit, supplier, seller, *, buyer_siret, number="FA-2026-00010"):
+    document = french_invoice(
+        number=number,
+        seller_siret=supplier.identifier,
+        buyer_siret=buyer_siret,
+        service_code=None,
+        engagement=None,
+    )
+    with on_commit():
+        flow = flow_receive(
+            data=write_facturx(document),
+            filename=f"{number}.pdf",
+            channel=DepositChannel.PORTAIL,
+            structure=supplier,
+            user=seller.user,
+            syntax=FlowSyntax.FACTURX,
+        ).flow
+    assert flow.items.get().status == FlowItemStatus.REFUSEE
+    return flow
+
+
+def test_a_refused_keyed_deposit_is_corrected_and_deposited_again_in_one_step(
+    client_in, on_commit, supplier, seller, commune
+):
+    unknown = PublicStructureFactory.build().identifier  # a valid SIRET, not in the directory
+    flow = refused_keyed_deposit(on_commit, supplier, seller, buyer_siret=unknown)
+    report = client_in.get(reverse("invoices:flow_detail", args=[flow.pk])).content.decode()
+    correct_url = f"{reverse('invoices:invoice_new')}?refused={flow.pk}"
+    assert correct_url in report
+
+    page = client_in.get(correct_url)
+
+    assert page.status_code == 200
+    assert page.context["form"]["recipient_siret"].value() == unknown
+    assert page.context["form"]["number"].value() == "FA-2026-00010"  # kept, as keyed
+    data = form_as_shown(page, recipient_siret=commune.identifier)
+    with on_commit():
+        response = client_in.post(reverse("invoices:invoice_new"), data)  # the one step
+    assert response.status_code == 302
+    invoice = Invoice.objects.get(supplier=supplier, number="FA-2026-00010")
+    assert (invoice.recipient, invoice.status) == (commune, InvoiceStatus.MISE_A_DISPOSITION)
+
+
+def test_only_the_structures_refused_portal_deposits_can_be_corrected(
+    client_in, on_commit, supplier, seller, commune
+):
+    other = StructureFactory()
+    theirs = refused_keyed_deposit(
+        on_commit,
+        other,
+        MembershipFactory(structure=other),
+        buyer_siret=PublicStructureFactory.build().identifier,
+    )
+    document = french_invoice(
+        number="FA-2026-00011",
+        seller_siret=supplier.identifier,
+        buyer_siret=commune.identifier,
+        service_code=None,
+        engagement=None,
+    )
+    with on_commit():
+        integrated = flow_receive(
+            data=write_facturx(document),
+            filename="FA-2026-00011.pdf",
+            channel=DepositChannel.PORTAIL,
+            structure=supplier,
+            user=seller.user,
+            syntax=FlowSyntax.FACTURX,
+        ).flow
+    assert integrated.items.get().status == FlowItemStatus.INTEGREE
+    url = reverse("invoices:invoice_new")
+
+    assert client_in.get(f"{url}?refused={theirs.pk}").status_code == 404
+    assert client_in.get(f"{url}?refused={integrated.pk}").status_code == 404
+    page = client_in.get(reverse("invoices:flow_detail", args=[integrated.pk])).content.decode()
+    assert "?refused=" not in page

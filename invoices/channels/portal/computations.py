@@ -86,7 +86,17 @@ def keyed_state_from(invoice) -> dict:
     """The keying form's state pre-filled from a rejected invoice's canonical document,
     whatever channel it came through, to correct and send again: same recipient, service,
     engagement, lines and dates, and an empty number (a new invoice needs a new one)."""
-    document = invoice.canonical
+    state = keyed_state_from_document(
+        invoice.canonical,
+        recipient_siret=invoice.recipient.identifier if invoice.recipient else "",
+        service_code=invoice.service.code if invoice.service else "",
+    )
+    state["fields"].update(number="", replaces=str(invoice.pk))
+    return state
+
+
+def keyed_state_from_document(document: c.Invoice, *, recipient_siret: str, service_code: str):
+    """The keying form's state holding a canonical invoice's data as a user would type it."""
     vat_keys = {(category, rate): key for key, (category, rate, _label) in VAT_CHOICES.items()}
 
     def vat_key(line: c.Line) -> str:
@@ -99,11 +109,11 @@ def keyed_state_from(invoice) -> dict:
         return value.isoformat() if value else ""
 
     fields = {
-        "recipient_siret": invoice.recipient.identifier if invoice.recipient else "",
-        "service_code": invoice.service.code if invoice.service else "",
+        "recipient_siret": recipient_siret,
+        "service_code": service_code,
         "engagement": document.purchase_order_reference or "",
         "type_code": document.type_code,
-        "number": "",
+        "number": document.number or "",
         "issue_date": day(document.issue_date),
         "due_date": day(document.due_date),
         "delivery_date": day(document.delivery.date if document.delivery else None),
@@ -117,7 +127,6 @@ def keyed_state_from(invoice) -> dict:
             ),
             "",
         ),
-        "replaces": str(invoice.pk),
     }
     lines = [
         {

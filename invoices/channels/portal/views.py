@@ -42,10 +42,13 @@ from invoices.channels.portal.computations import (
     KeyedTotals,
     canonical_lines,
     keyed_state_from,
+    keyed_state_from_document,
     keyed_totals,
     vat_label,
 )
 from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax, InvoiceStatus
+from invoices.formats import read as read_invoice
+from invoices.formats.detect import UnsupportedDocument
 from invoices.formats.facturx import money
 from invoices.ingestion.receive import flow_receive
 from invoices.ingestion.report import flow_report
@@ -92,6 +95,21 @@ STATE_FIELDS = (
 )
 RECIPIENT_FIELDS = ("recipient_siret", "service_code", "engagement")
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat")
+
+
+def refused_portal_flows(structure):
+    """The structure's portal deposits of one Factur-X invoice (a keyed invoice, or one
+    uploaded), refused: the keying form can be filled again from them."""
+    return (
+        Flow.objects.filter(
+            structure=structure,
+            channel=DepositChannel.PORTAIL,
+            syntax=FlowSyntax.FACTURX,
+            items__status=FlowItemStatus.REFUSEE,
+        )
+        .exclude(items__status__in=[FlowItemStatus.INTEGREE, FlowItemStatus.EN_ATTENTE])
+        .distinct()
+    )
 
 
 class PortalView(MembershipRequiredMixin, View):
@@ -219,6 +237,15 @@ class InvoiceFormView(PortalView):
                 pk=request.GET["correcting"],
             )
             state = keyed_state_from(rejected)
+        elif request.GET.get("refused", "").isdigit():
+            flow = get_object_or_404(self.refused_keyed(), pk=request.GET["refused"])
+            state = self.state_from_refused(flow)
+            if state is None:
+                messages.error(
+                    request,
+                    _("Le fichier de ce dépôt est illisible : saisissez la facture à nouveau."),
+                )
+                return redirect("invoices:flow_detail", pk=flow.pk)
         else:
             mode = "pdf" if request.GET.get("mode") == "pdf" else "keyed"
             state = {"mode": mode, "fields": {}, "lines": []}
@@ -239,6 +266,25 @@ class InvoiceFormView(PortalView):
             return self.submit(state, upload_errors)
         add_line = action == "add_line"
         return self.render_unbound(state, upload_errors=upload_errors, add_line=add_line)
+
+    def refused_keyed(self):
+        """The structure's portal deposits of one Factur-X invoice, refused."""
+        return refused_portal_flows(self.structure)
+
+    def state_from_refused(self, flow: Flow) -> dict | None:
+        """The form filled from what was keyed: the refused deposit's own document."""
+        try:
+            _detected, document = read_invoice(flow.received_file.read_bytes(), flow.filename)
+        except (UnsupportedDocument, ValueError):
+            return None
+        state = keyed_state_from_document(
+            document,
+            recipient_siret=document.buyer_siret or "",
+            service_code=document.buyer_reference or "",
+        )
+        if flow.replaces_id:
+            state["fields"]["replaces"] = str(flow.replaces_id)
+        return state
 
     def correctable(self):
         """The structure's rejected invoices, which a keyed invoice may correct."""
@@ -688,6 +734,7 @@ class FlowDetailView(FlowMixin, PortalView):
         return self.render_page(
             "invoices/portal/flow_detail.html",
             flow=flow,
+            correctable=refused_portal_flows(self.structure).filter(pk=flow.pk).exists(),
             history=flow.history.all(),
             progress=_flow_progress(flow),
             **context,
