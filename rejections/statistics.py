@@ -266,7 +266,7 @@ class WeekSummary:
     rejected: int
     suspended: int
     sent_back: int
-    motives: list[tuple[str, str, int]]  # code, label, send-backs
+    motives: list[tuple[str, "Motive | None", int]]  # code, catalogue entry, send-backs
 
     @property
     def is_empty(self) -> bool:
@@ -285,11 +285,9 @@ def week_summary(invoices: QuerySet[Invoice], start, end, top: int = 5) -> WeekS
         }
     )
     by_motive = list(moves.values("motive").annotate(n=Count("pk")).order_by("-n", "motive")[:top])
-    labels = {
-        m.code: m.label for m in Motive.objects.filter(code__in=[r["motive"] for r in by_motive])
-    }
+    catalogue = Motive.objects.in_bulk([r["motive"] for r in by_motive])
     return WeekSummary(
         received=received,
-        motives=[(r["motive"], labels.get(r["motive"], r["motive"]), r["n"]) for r in by_motive],
+        motives=[(r["motive"], catalogue.get(r["motive"]), r["n"]) for r in by_motive],
         **counts,
     )

@@ -77,9 +77,9 @@ def test_managers_get_last_weeks_figures_in_french_and_english(commune, manager)
     body = message.body
     assert "du 23/11/2026 au 29/11/2026" in body
     assert "- 2 factures reçues" in body and "- 1 facture rejetée" in body
-    assert "- 1 facture suspendue" in body and "- 0 facture renvoyée pour recyclage" in body
+    assert "- 1 facture suspendue" in body and "- 0 factures renvoyées pour recyclage" in body
     assert "Montant total erroné (MONTANTTOTAL_ERR) : 1" in body
-    assert "- 1 invoice rejected" in body and "Wrong total amount (MONTANTTOTAL_ERR): 1" in body
+    assert "- 1 invoice rejected" in body and "- Wrong total amount (MONTANTTOTAL_ERR): 1" in body
     assert settings.CHORUS_SITE_URL + "/statistiques/" in body
 
 
