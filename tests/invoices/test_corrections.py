@@ -269,6 +269,8 @@ def test_a_refused_keyed_deposit_is_corrected_and_deposited_again_in_one_step(
     report = client_in.get(reverse("invoices:flow_detail", args=[flow.pk])).content.decode()
     correct_url = f"{reverse('invoices:invoice_new')}?refused={flow.pk}"
     assert correct_url in report
+    returns = client_in.get(reverse("invoices:returns")).content.decode()
+    assert correct_url in returns  # from "Rejets et retours" too: one click to the form
 
     page = client_in.get(correct_url)
 

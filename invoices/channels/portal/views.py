@@ -978,11 +978,19 @@ class ReturnsView(PortalView):
                 "url": reverse("invoices:invoice_detail", args=[invoice.pk])
                 + f"#action-{action}-title",
             }
+        deposits = list(deposits_refused_to(self.structure))
+        correctable = set(
+            refused_portal_flows(self.structure)
+            .filter(pk__in={item.flow_id for item in deposits})
+            .values_list("pk", flat=True)
+        )
+        for item in deposits:
+            item.correctable = item.flow_id in correctable
         response = self.render_page(
             "invoices/portal/returns.html",
             invoices=invoices,
             rejected=sum(invoice.status == InvoiceStatus.REJETEE for invoice in invoices),
-            deposits=deposits_refused_to(self.structure),
+            deposits=deposits,
             refused=refused,
         )
         response.status_code = status
