@@ -29,6 +29,7 @@ from rejections.views import csv_cell, statistics_tables
 from tests.chorus.factories import (
     MembershipFactory,
     PublicStructureFactory,
+    ServiceFactory,
     StructureFactory,
     UserFactory,
 )
@@ -284,3 +285,26 @@ def test_the_page_speaks_english(client, world):
 
     assert "Rejection statistics" in html
     assert "Returns by motive" in html
+
+
+def test_an_agent_sees_the_invoices_of_their_services_only(client):
+    commune = PublicStructureFactory(legal_name="Commune de Valmont")
+    works = ServiceFactory(structure=commune, code="TRAVAUX")
+    schools = ServiceFactory(structure=commune, code="ECOLES")
+    joiner = StructureFactory(legal_name="Menuiserie Durand")
+    caterer = StructureFactory(legal_name="Cantine Martin")
+    for supplier, service in ((joiner, works), (caterer, schools)):
+        document = french_invoice(
+            number=f"FA-2026-{next(NUMBERS):05d}",
+            seller_siret=supplier.identifier,
+            buyer_siret=commune.identifier,
+            service_code=service.code,
+        )
+        invoice_route(invoice=stored_invoice(supplier=supplier, service=service, document=document))
+    agent = MembershipFactory(structure=commune, role=Role.UTILISATEUR)
+    agent.services.add(works)
+    client.force_login(agent.user)
+
+    html = client.get(STRUCTURE_URL).content.decode()
+
+    assert "Menuiserie Durand" in html and "Cantine Martin" not in html
