@@ -22,6 +22,7 @@ from chorus.charts import Chart, Series
 from invoices.models import FlowItem, Invoice
 from invoices.selectors import invoices_received_for
 from rejections import statistics as st
+from rejections.forms import PeriodForm
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -201,24 +202,30 @@ class StatisticsMixin:
 
     def get(self, request):
         invoices, items = self.scope()
-        tables = statistics_tables(invoices=invoices, items=items, dimensions=self.dimensions)
+        period = PeriodForm(request.GET or None)
+        months = period.months()
+        tables = statistics_tables(
+            invoices=invoices, items=items, dimensions=self.dimensions, months=months
+        )
         wanted = request.GET.get("export")
         if wanted:
             table = next((t for t in tables if t.key == wanted), None)
             if table is None:
                 raise Http404
             return self.export(table)
-        total = st.rates_total(invoices.filter(created_at__gte=st.period_start()))
+        since = st.period_start(months)
         return render(
             request,
             self.template_name,
             {
                 "heading": self.heading(),
+                "period": period,
+                "months": months,
                 "tables": tables,
-                "total": total,
-                "since": st.period_start(),
-                "structure": getattr(self, "structure", None),
+                "total": st.rates_total(invoices.filter(created_at__gte=since)),
+                "since": since,
             },
+            status=400 if period.is_bound and not period.is_valid() else 200,
         )
 
     def export(self, table: Table) -> HttpResponse:

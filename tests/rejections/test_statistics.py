@@ -308,3 +308,19 @@ def test_an_agent_sees_the_invoices_of_their_services_only(client):
     html = client.get(STRUCTURE_URL).content.decode()
 
     assert "Menuiserie Durand" in html and "Cantine Martin" not in html
+
+
+def test_the_period_is_chosen_and_a_bad_one_is_an_error_on_its_field(client, world):
+    member_client(client, world["durand"])
+    Invoice.objects.filter(supplier=world["durand"], status=InvoiceStatus.REJETEE).update(
+        created_at=timezone.now() - datetime.timedelta(days=200)
+    )
+
+    recent = client.get(STRUCTURE_URL, {"mois": "3"})
+    bad = client.get(STRUCTURE_URL, {"mois": "7"})
+
+    assert recent.context["total"].total == 2
+    assert client.get(STRUCTURE_URL, {"mois": "12"}).context["total"].total == 3
+    assert "?mois=3&amp;export=mois" in recent.content.decode()
+    assert bad.status_code == 400
+    assert "Choisissez une période de la liste." in bad.content.decode()
