@@ -404,7 +404,9 @@ def memoire_draft_delete(*, memoire: Memoire) -> None:
 def memoire_deposit(*, memoire: Memoire, actor: Actor) -> MemoireStatusChange:
     """Step 4: the draft made available to the court, once every rule holds; from then on it
     can no longer be modified."""
-    memoire = Memoire.objects.select_for_update().get(pk=memoire.pk)
+    # Locked, so that two deposits of one provider count each other (the 50 limit).
+    Structure.objects.select_for_update().filter(pk=memoire.provider_id).first()
+    memoire.refresh_from_db()
     errors = rules.memoire_deposit_errors(memoire, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)

@@ -1,0 +1,32 @@
+"""The mémoire as a PDF (weasyprint): the claimed amounts, and once certified the certified
+amounts beside them, line by line, with the reasons of the reductions."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+
+from justice_fees.enums import LineKind
+from justice_fees.totals import certified_totals, claimed_totals
+
+
+def memoire_pdf(memoire) -> bytes:
+    lines = list(memoire.lines.select_related("tariff"))
+    certified = memoire.certified_total is not None
+    with translation.override("fr"):
+        html = render_to_string(
+            "justice_fees/memoire_pdf.html",
+            {
+                "memoire": memoire,
+                "sections": [
+                    (label, [line for line in lines if line.kind == kind])
+                    for kind, label in LineKind.choices
+                ],
+                "certified": certified,
+                "claimed_totals": claimed_totals(lines),
+                "certified_totals": certified_totals(lines) if certified else None,
+                "attachments": list(memoire.attachments.select_related("upload")),
+                "printed_at": timezone.localtime(),
+                "demonstration": any(line.tariff and line.tariff.demonstration for line in lines),
+            },
+        )
+    return HTML(string=html).write_pdf()
