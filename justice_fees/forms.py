@@ -105,6 +105,7 @@ class LineForm(DsfrBaseForm):
         decimal_places=2,
         min_value=Decimal("0.01"),
         required=False,
+        localize=True,
     )
     unit_price = forms.DecimalField(
         label=_("Prix unitaire HT (€)"),
@@ -112,9 +113,12 @@ class LineForm(DsfrBaseForm):
         decimal_places=2,
         min_value=Decimal("0"),
         required=False,
+        localize=True,
         help_text=_("Pour un montant libre ; sinon le tarif du référentiel s'applique."),
     )
-    vat_rate = forms.ChoiceField(label=_("Taux de TVA"), choices=VAT_RATES, initial="20")
+    vat_rate = forms.ChoiceField(
+        label=_("Taux de TVA"), choices=VAT_RATES, initial="20", required=False
+    )
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +134,7 @@ class LineForm(DsfrBaseForm):
         )
         if self.errors:
             return cleaned
+        cleaned["vat_rate"] = cleaned.get("vat_rate") or "20"
         cleaned["empty"] = not tariff and not label and quantity is None
         if cleaned["empty"]:
             return cleaned

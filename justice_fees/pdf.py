@@ -5,13 +5,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from justice_fees.enums import LineKind
+from justice_fees.enums import LineKind, VatRegime
 from justice_fees.totals import certified_totals, claimed_totals
 
 
 def memoire_pdf(memoire) -> bytes:
     lines = list(memoire.lines.select_related("tariff"))
     certified = memoire.certified_total is not None
+    exempt = memoire.vat_regime == VatRegime.FRANCHISE
     with translation.override("fr"):
         html = render_to_string(
             "justice_fees/memoire_pdf.html",
@@ -22,8 +23,8 @@ def memoire_pdf(memoire) -> bytes:
                     for kind, label in LineKind.choices
                 ],
                 "certified": certified,
-                "claimed_totals": claimed_totals(lines),
-                "certified_totals": certified_totals(lines) if certified else None,
+                "claimed_totals": claimed_totals(lines, exempt=exempt),
+                "certified_totals": certified_totals(lines, exempt=exempt) if certified else None,
                 "attachments": list(memoire.attachments.select_related("upload")),
                 "printed_at": timezone.localtime(),
                 "demonstration": any(line.tariff and line.tariff.demonstration for line in lines),

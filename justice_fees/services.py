@@ -292,7 +292,7 @@ def memoire_procedure_update(
     return memoire
 
 
-def _line_values(line: LineInput, vat_regime: str) -> dict:
+def _line_values(line: LineInput) -> dict:
     tariff = line.tariff
     if tariff is not None and not tariff.is_free_amount:
         unit_price = tariff.unit_price
@@ -301,7 +301,8 @@ def _line_values(line: LineInput, vat_regime: str) -> dict:
     if unit_price is None:
         raise ValidationError(_("Indiquez le montant de « %(label)s ».") % {"label": line.label})
     vat_applies = line.kind != LineKind.DEBOURS and (tariff is None or tariff.vat_applies)
-    vat_rate = line.vat_rate if vat_applies and vat_regime != VatRegime.FRANCHISE else Decimal(0)
+    # The rate chosen is kept whatever the regime: the franchise applies in the totals.
+    vat_rate = line.vat_rate if vat_applies else Decimal(0)
     return {
         "kind": line.kind,
         "tariff": tariff,
@@ -316,7 +317,7 @@ def _line_values(line: LineInput, vat_regime: str) -> dict:
 
 def _totals_refresh(memoire: Memoire) -> None:
     lines = list(memoire.lines.all())
-    claimed = claimed_totals(lines)
+    claimed = claimed_totals(lines, exempt=memoire.vat_regime == VatRegime.FRANCHISE)
     memoire.claimed_net, memoire.claimed_vat, memoire.claimed_total = (
         claimed.net,
         claimed.vat,
@@ -338,9 +339,7 @@ def memoire_lines_set(
             MemoireLine.objects.filter(pk=line.pk).update(position=position)
     start = len(kept) + 1
     for offset, line in enumerate(lines):
-        MemoireLine.objects.create(
-            memoire=memoire, position=start + offset, **_line_values(line, memoire.vat_regime)
-        )
+        MemoireLine.objects.create(memoire=memoire, position=start + offset, **_line_values(line))
     _totals_refresh(memoire)
     memoire.step = max(memoire.step, step + 1)
     memoire.save()
@@ -349,11 +348,9 @@ def memoire_lines_set(
 
 @transaction.atomic
 def memoire_vat_regime_set(*, memoire: Memoire, vat_regime: str) -> Memoire:
-    """Step 3: the VAT regime; under franchise every line's rate falls to 0."""
+    """Step 3: the VAT regime; under franchise no VAT is due, whatever the lines' rates."""
     _require_draft(memoire)
     memoire.vat_regime = vat_regime
-    if vat_regime == VatRegime.FRANCHISE:
-        memoire.lines.update(vat_rate=0)
     _totals_refresh(memoire)
     memoire.save()
     return memoire
@@ -520,7 +517,7 @@ def memoire_certify(
             line.certified_net = line.claimed_net
             line.reduction_reason = ""
         line.save(update_fields=["certified_net", "reduction_reason"])
-    certified = certified_totals(lines.values())
+    certified = certified_totals(lines.values(), exempt=memoire.vat_regime == VatRegime.FRANCHISE)
     change = status_transition(
         document=memoire,
         target=S.CERTIFIE,

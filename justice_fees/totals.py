@@ -40,12 +40,16 @@ def totals_of(amounts: Iterable[tuple[Decimal, Decimal]]) -> Totals:
     return Totals(net=net, vat=vat, total=net + vat, vat_by_rate=by_rate)
 
 
-def claimed_totals(lines) -> Totals:
-    return totals_of((line.claimed_net, line.vat_rate) for line in lines)
+def claimed_totals(lines, *, exempt: bool = False) -> Totals:
+    """`exempt`: under the franchise en base, no VAT whatever the lines' rates."""
+    return totals_of((line.claimed_net, ZERO if exempt else line.vat_rate) for line in lines)
 
 
-def certified_totals(lines) -> Totals:
+def certified_totals(lines, *, exempt: bool = False) -> Totals:
     return totals_of(
-        (line.claimed_net if line.certified_net is None else line.certified_net, line.vat_rate)
+        (
+            line.claimed_net if line.certified_net is None else line.certified_net,
+            ZERO if exempt else line.vat_rate,
+        )
         for line in lines
     )

@@ -117,7 +117,7 @@ class MemoireListView(ProviderView):
             "justice_fees/memoire_list.html",
             page_obj=page_of(request, memoires, PAGE_SIZE),
             statuses=S.choices,
-            status=status,
+            current_status=status,
             profile=ProviderProfile.objects.filter(structure=self.structure).first(),
         )
 
@@ -454,7 +454,7 @@ class CourtQueueView(CourtView):
             "justice_fees/court_queue.html",
             queue=selectors.court_queue(self.visible(), status=status),
             statuses=[(value, label) for value, label in S.choices if value != S.BROUILLON],
-            status=status,
+            current_status=status,
             court_role=CourtRole.objects.filter(membership=self.membership).first(),
         )
 
