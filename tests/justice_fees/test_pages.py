@@ -2,8 +2,8 @@
 its follow-up, the court's queue, moves and certification, and who may see what."""
 
 import datetime
-import re
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -178,7 +178,7 @@ def test_the_court_queue_shows_the_oldest_first_with_the_waiting_time(client, wo
     assert [m.number for m in queue] == ["OLD", "NEW"]
     assert queue[0].waiting_days == 400
     content = page.content.decode()
-    assert re.search(r"400\s+jours", content), content[content.find("court-queue"):][:3000]
+    assert re.search(r"400\s+jours", content), content[content.find("court-queue") :][:3000]
     assert "plus d'un an" in content
 
 
