@@ -72,6 +72,9 @@ class ProcedureForm(DsfrBaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["juridiction"].label_from_instance = lambda court: (
+            f"{court.legal_name} ({court.city})" if court.city else court.legal_name
+        )
         self.fields["service"].label_from_instance = lambda service: (
             f"{service.structure.legal_name} — {service.name} ({service.code})"
         )
