@@ -9,12 +9,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from chorus.models import User
 from justice_fees.enums import MemoireStatus
 from justice_fees.models import Memoire, Tariff
 from justice_fees.seed import tariffs_seed
 from rejections.models import Motive
 from rejections.seed import motives_seed
+from tests.browser.crawl import crawl
 from tests.browser.test_invoice_lifecycle_journey import expect_step, sign_in
+from tests.chorus.factories import DEFAULT_PASSWORD
 from tests.justice_fees.factories import PDF, agent_of, court, interpreter, magistrate_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -150,3 +153,44 @@ def test_an_interpreter_is_paid_after_the_court_checks_and_a_magistrate_certifie
     expect(page.get_by_test_id("certified-total")).to_contain_text("162,72")
     court_context.close()
     judge_context.close()
+
+
+JUSTICE_ROLES = {
+    "interpreter": "olga.petrova@interpretariat.example",
+    "court_agent": "lucie.perrin@tj-brenne-sur-loire.example",
+    "magistrate": "helene.marchand@tj-brenne-sur-loire.example",
+    "court_manager": "antoine.mercier@tj-brenne-sur-loire.example",
+}
+
+
+@pytest.fixture
+def justice_demo_world():
+    """The demo world with its mémoires, passwords hashed again with the tests' hasher."""
+    from chorus.management.commands import seed_demo
+    from chorus.models import User
+    from justice_fees.demo import demo_memoires_seed
+
+    seed_demo.demo_world_seed()
+    demo_memoires_seed(
+        tribunal=seed_demo.TRIBUNAL,
+        interpreter=seed_demo.INTERPRETER,
+        provider_email=JUSTICE_ROLES["interpreter"],
+        agent_email=seed_demo.LUCIE,
+        magistrate_email=seed_demo.HELENE,
+    )
+    for user in User.objects.all():
+        user.set_password(DEFAULT_PASSWORD)
+        user.save(update_fields=["password"])
+
+
+@pytest.mark.parametrize("role", JUSTICE_ROLES)
+def test_every_justice_fees_page_passes_axe_core(page, live_server, justice_demo_world, role):
+    sign_in(page, User.objects.get(email=JUSTICE_ROLES[role]))
+    start = (
+        "/frais-de-justice/memoires/" if role == "interpreter" else "/frais-de-justice/juridiction/"
+    )
+    violations, visited = crawl(page, [start], live_server.url)
+    assert any("/frais-de-justice/" in url and re.search(r"/\d+/", url) for url in visited), visited
+    assert not violations, "\n".join(
+        f"{url}\n  " + "\n  ".join(lines) for url, lines in violations.items()
+    )
