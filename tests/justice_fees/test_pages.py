@@ -361,12 +361,15 @@ def test_a_person_without_siret_signs_up_as_interpreter(client, world):
 
 def test_the_pages_read_in_english(client, world):
     memoire = draft(provider=world["provider"], juridiction=world["juridiction"])
+    services.memoire_deposit(memoire=memoire, actor=Actor.member(world["member"]))
     as_member(client, world["member"])
-    client.cookies["django_language"] = "en"
-    page = client.get(
-        reverse("justice_fees:memoire_detail", args=[memoire.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert page.status_code == 200
+    client.post("/langue/", {"language": "en", "next": "/"})
+    page = client.get(reverse("justice_fees:memoire_detail", args=[memoire.pk])).content.decode()
+    assert f"Claim {memoire.number}" in page
+    assert "Filed (made available)" in page and "Requisition of" in page
+    as_member(client, world["agent"])
+    queue = client.get(reverse("justice_fees:court_queue")).content.decode()
+    assert "Justice fees claims received" in queue and "Waiting since filing" in queue
 
 
 def test_a_supplier_with_siret_gives_its_profile(client, world):
