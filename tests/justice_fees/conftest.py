@@ -1,5 +1,8 @@
-"""The API tests' fixtures (an OAuth client, technical accounts, `cpro`), for the mémoire
-operations."""
+"""Shared set-up of the justice fees tests: the API tests' fixtures (an OAuth client, technical
+accounts, `cpro`) for the mémoire operations, and French as the active language."""
+
+import pytest
+from django.utils import translation
 
 from tests.api.conftest import (  # noqa: F401
     access_token,
@@ -9,3 +12,11 @@ from tests.api.conftest import (  # noqa: F401
     supplier,
     technical_account,
 )
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """The tests read the French texts, whatever language an earlier test left active (a
+    request through LocaleMiddleware leaves its language on the thread)."""
+    with translation.override("fr"):
+        yield

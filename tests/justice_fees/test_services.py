@@ -171,18 +171,37 @@ def test_the_provider_is_told_of_every_change_but_not_of_its_own(
     world, django_capture_on_commit_callbacks
 ):
     memoire = world["memoire"]
+    provider_email = world["provider"].user.email
     with django_capture_on_commit_callbacks(execute=True):
         services.memoire_deposit(memoire=memoire, actor=world["provider"])
-    assert mail.outbox == []
+    assert provider_email not in {address for m in mail.outbox for address in m.to}
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.memoire_take(memoire=memoire, actor=world["agent"])
         services.memoire_suspend(memoire=memoire, actor=world["agent"], motive="FJ_PIECE_ABS")
-    provider_email = world["provider"].user.email
     assert [m.to for m in mail.outbox] == [[provider_email], [provider_email]]
     assert "En cours de traitement" in mail.outbox[0].subject
     assert "Suspendu" in mail.outbox[1].subject
     assert "Pièce justificative manquante" in mail.outbox[1].body
     assert f"/frais-de-justice/memoires/{memoire.pk}/" in mail.outbox[1].body
+
+
+def test_the_court_is_told_when_it_has_to_act(world, django_capture_on_commit_callbacks):
+    memoire = world["memoire"]
+    agent, magistrate = world["agent"].user.email, world["magistrate"].user.email
+    with django_capture_on_commit_callbacks(execute=True):
+        services.memoire_deposit(memoire=memoire, actor=world["provider"])
+    # The agent of the service is told of the arrival; the magistrate is not.
+    assert [m.to for m in mail.outbox] == [[agent]]
+    assert "a déposé le mémoire" in mail.outbox[0].body
+    assert f"/frais-de-justice/juridiction/{memoire.pk}/" in mail.outbox[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.memoire_take(memoire=memoire, actor=world["agent"])
+        services.memoire_submit_for_certification(memoire=memoire, actor=world["agent"])
+    court_mail = [m for m in mail.outbox if m.to != [world["provider"].user.email]]
+    assert [m.to for m in court_mail] == [[magistrate]]
+    assert "attend votre certification" in court_mail[0].body
 
 
 def test_full_path_to_payment(world, django_capture_on_commit_callbacks):
