@@ -1,6 +1,7 @@
 """Forms of the mémoire pages: they check what was typed and hand clean data over; the
 rules (juridiction, duplicate number, forclusion...) are the services', placed on the fields."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -160,11 +161,26 @@ def _tariff_label(tariff) -> str:
 LINE_ROWS = 6
 
 
+MAX_LINE_ROWS = 200
+
+
+def posted_rows(data, prefix: str) -> int:
+    """How many rows a posted lines step holds (as many as the page showed)."""
+    indexes = [
+        int(match.group(1))
+        for key in data
+        if (match := re.match(rf"^{re.escape(prefix)}-(\d+)-", key))
+    ]
+    return min(max(indexes, default=-1) + 1, MAX_LINE_ROWS)
+
+
 def line_forms(data, *, kinds, lines, prefix: str) -> list[LineForm]:
-    """The rows of a lines step: the draft's lines of these kinds, then blank rows."""
+    """The rows of a lines step: the draft's lines of these kinds then blank rows, or as many
+    rows as were posted."""
     forms_ = []
     existing = list(lines)
-    for index in range(max(LINE_ROWS, len(existing) + 2)):
+    count = posted_rows(data, prefix) if data is not None else len(existing) + 2
+    for index in range(max(LINE_ROWS, count)):
         initial = {}
         if index < len(existing):
             line = existing[index]
@@ -182,7 +198,7 @@ def line_forms(data, *, kinds, lines, prefix: str) -> list[LineForm]:
 
 
 def _rate_key(rate: Decimal) -> str:
-    return str(Decimal(rate).normalize()) if rate else "20"
+    return f"{Decimal(rate).normalize():f}" if rate else "0"
 
 
 class VatRegimeForm(DsfrBaseForm):

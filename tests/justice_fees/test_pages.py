@@ -162,6 +162,26 @@ def test_a_line_without_quantity_is_refused_on_its_field(client, world):
     assert page.context["line_forms"][0].errors["quantity"] == ["Indiquez la quantité."]
 
 
+def test_a_draft_keeps_more_lines_than_the_blank_rows(client, world):
+    as_member(client, world["member"])
+    memoire = draft(provider=world["provider"], juridiction=world["juridiction"], lines=False)
+    url = reverse("justice_fees:memoire_step", args=[memoire.pk, 2])
+    pages = {f"ligne-{i}-tariff": tariff("TRAD-PAGE").pk for i in range(9)}
+    pages.update({f"ligne-{i}-quantity": str(i + 1) for i in range(9)})
+    assert client.post(url, pages).status_code == 302
+    assert memoire.lines.count() == 9
+    # The page shows them all, with blank rows to add more, and posting it back keeps them.
+    form_rows = client.get(url).context["line_forms"]
+    assert len(form_rows) == 11
+    posted = {
+        f"ligne-{i}-{name}": row[name].value() or ""
+        for i, row in enumerate(form_rows)
+        for name in ("tariff", "label", "quantity", "unit_price", "vat_rate")
+    }
+    assert client.post(url, posted).status_code == 302
+    assert memoire.lines.count() == memoire.lines.filter(vat_rate=20).count() == 9
+
+
 def test_the_court_queue_shows_the_oldest_first_with_the_waiting_time(client, world):
     actor = Actor.member(world["member"])
     old = draft(provider=world["provider"], juridiction=world["juridiction"], number="OLD")
