@@ -3,6 +3,7 @@
 a mémoire moves through its services, never by hand)."""
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from justice_fees.models import (
@@ -30,7 +31,6 @@ class TariffAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "vat_applies", "demonstration", "active"]
     search_fields = ["code", "label"]
-    list_editable = ["active"]
 
 
 @admin.register(ProviderProfile)
@@ -45,7 +45,14 @@ class ProviderProfileAdmin(admin.ModelAdmin):
 class CourtRoleAdmin(admin.ModelAdmin):
     list_display = ["membership", "role", "assigned_by", "assigned_at"]
     list_filter = ["role"]
-    raw_id_fields = ["membership", "assigned_by"]
+    raw_id_fields = ["membership"]
+    readonly_fields = ["assigned_by", "assigned_at"]
+
+    def save_model(self, request, obj, form, change):
+        # Who gave the role, and when, as the court's roles page records it.
+        obj.assigned_by = request.user
+        obj.assigned_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 class _ReadOnlyInline(admin.TabularInline):
