@@ -355,6 +355,8 @@ def test_the_courts_manager_assigns_the_roles(client, world):
 
 
 def test_a_person_without_siret_signs_up_as_interpreter(client, world):
+    supplier_signup = client.get(reverse("suppliers:signup")).content.decode()
+    assert reverse("justice_fees:signup") in supplier_signup
     page = client.post(
         reverse("justice_fees:signup"),
         {
