@@ -41,19 +41,24 @@ def memoires_for_account(structure: Structure) -> QuerySet[Memoire]:
     )
 
 
-def court_queue(memoires: QuerySet[Memoire], *, status: str = "") -> list[Memoire]:
-    """Oldest deposit first, each with how long it has waited since its deposit
-    (`waiting_days`) and in its current status (`status_days`)."""
+def court_queue(memoires: QuerySet[Memoire], *, status: str = "") -> QuerySet[Memoire]:
+    """Oldest deposit first: those waiting for the court (or those at `status`)."""
     if status:
         memoires = memoires.filter(status=status)
     else:
         memoires = memoires.filter(status__in=S.waiting_for_court())
+    return memoires.order_by("deposited_at", "pk")
+
+
+def with_waiting_time(memoires) -> list[Memoire]:
+    """Each mémoire with the days it has waited since its deposit (`waiting_days`) and in
+    its current status (`status_days`)."""
     now = timezone.now()
-    queue = list(memoires.order_by("deposited_at", "pk"))
-    for memoire in queue:
+    memoires = list(memoires)
+    for memoire in memoires:
         memoire.waiting_days = (now - (memoire.deposited_at or memoire.created_at)).days
         memoire.status_days = (now - memoire.status_at).days
-    return queue
+    return memoires
 
 
 def memoire_timeline(memoire: Memoire) -> list[MemoireStatusChange]:

@@ -450,9 +450,11 @@ class CourtQueueView(CourtView):
         status = request.GET.get("statut", "")
         if status not in S.values or status == S.BROUILLON:
             status = ""
+        page = page_of(request, selectors.court_queue(self.visible(), status=status), PAGE_SIZE)
         return self.render_page(
             "justice_fees/court_queue.html",
-            queue=selectors.court_queue(self.visible(), status=status),
+            page_obj=page,
+            queue=selectors.with_waiting_time(page),
             statuses=[(value, label) for value, label in S.choices if value != S.BROUILLON],
             current_status=status,
             court_role=CourtRole.objects.filter(membership=self.membership).first(),
