@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chorus.access import SESSION_KEY, MembershipRequiredMixin
@@ -31,10 +32,10 @@ from justice_fees.workflow import MEMOIRE_WORKFLOW, MOTIVE_OUTCOMES
 S = MemoireStatus
 PAGE_SIZE = 20
 STEPS = {
-    1: _("La juridiction et la procédure"),
-    2: _("Les prestations"),
-    3: _("Les frais et la TVA"),
-    4: _("Les pièces jointes, la vérification et le dépôt"),
+    1: gettext_lazy("La juridiction et la procédure"),
+    2: gettext_lazy("Les prestations"),
+    3: gettext_lazy("Les frais et la TVA"),
+    4: gettext_lazy("Les pièces jointes, la vérification et le dépôt"),
 }
 LINE_KINDS = {2: (LineKind.PRESTATION,), 3: (LineKind.FRAIS, LineKind.DEBOURS)}
 # Where each deposit error is corrected.
@@ -48,16 +49,16 @@ ERROR_STEPS = {
     "provider": 4,
 }
 ACTION_LABELS = {
-    "deposit": _("Déposer le mémoire"),
-    "take": _("Prendre en charge"),
-    "submit": _("Transmettre au magistrat pour certification"),
-    "suspend": _("Suspendre (pièce manquante)"),
-    "reject": _("Rejeter"),
-    "complete": _("Compléter"),
-    "resume": _("Reprendre le traitement"),
-    "certify": _("Certifier"),
-    "pay": _("Mettre en paiement"),
-    "paid": _("Marquer comme payé"),
+    "deposit": gettext_lazy("Déposer le mémoire"),
+    "take": gettext_lazy("Prendre en charge"),
+    "submit": gettext_lazy("Transmettre au magistrat pour certification"),
+    "suspend": gettext_lazy("Suspendre (pièce manquante)"),
+    "reject": gettext_lazy("Rejeter"),
+    "complete": gettext_lazy("Compléter"),
+    "resume": gettext_lazy("Reprendre le traitement"),
+    "certify": gettext_lazy("Certifier"),
+    "pay": gettext_lazy("Mettre en paiement"),
+    "paid": gettext_lazy("Marquer comme payé"),
 }
 
 

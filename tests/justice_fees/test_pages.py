@@ -392,6 +392,11 @@ def test_the_pages_read_in_english(client, world):
     as_member(client, world["agent"])
     queue = client.get(reverse("justice_fees:court_queue")).content.decode()
     assert "Justice fees claims received" in queue and "Waiting since filing" in queue
+    detail = client.get(reverse("justice_fees:court_detail", args=[memoire.pk])).content.decode()
+    assert "Take charge" in detail
+    as_member(client, world["member"])
+    step = client.get(reverse("justice_fees:memoire_new")).content.decode()
+    assert "The court and the case" in step
 
 
 def test_a_supplier_with_siret_gives_its_profile(client, world):
