@@ -5,13 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Outcome(models.TextChoices):
-    """The outcomes a motive may justify; the first three are the recipient's actions on an
-    invoice (chorus workflow action names), the last the platform's refusal of a deposit."""
+    """The outcomes a motive may justify: the recipient's actions on an invoice (chorus
+    workflow action names), the platform's refusal of a deposit, and a court's actions on a
+    mémoire de frais de justice."""
 
     SUSPEND = "suspend", _("Suspendre")
     SEND_BACK = "send_back", _("Renvoyer pour recyclage")
     REJECT = "reject", _("Rejeter")
     REFUSE_INTEGRATION = "refuse_integration", _("Refuser à l'intégration")
+    # A court's moves on a mémoire de frais de justice (justice_fees.workflow).
+    SUSPEND_MEMOIRE = "memoire_suspend", _("Suspendre un mémoire de frais de justice")
+    REJECT_MEMOIRE = "memoire_reject", _("Rejeter un mémoire de frais de justice")
 
 
 class MotiveFamily(models.TextChoices):

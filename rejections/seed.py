@@ -4,6 +4,8 @@ a missing document suspends, wrong routing data sends back, only what cannot be 
 rejects."""
 
 S, B, R, X = "suspend", "send_back", "reject", "refuse_integration"
+# A court's moves on a mémoire de frais de justice.
+MS, MR = "memoire_suspend", "memoire_reject"
 
 # code, family, French label, English label, outcomes, comment required, lifecycle code
 MOTIVES = [
@@ -52,6 +54,13 @@ MOTIVES = [
     ("IRR_EXT_DOC", "IRRECEVABILITE", "Extension de document non acceptée", "Document extension not accepted", [X], False, "213"),
     ("IRR_TAILLE_F", "IRRECEVABILITE", "Fichier trop volumineux", "File too large", [X], False, "213"),
     ("IRR_ANTIVIRUS", "IRRECEVABILITE", "Fichier refusé par l'antivirus", "File refused by the antivirus", [X], False, "213"),
+    ("FJ_FORCLUSION", "METIER", "Mémoire forclos : présenté plus d'un an après la fin de la mission (article 800 du code de procédure pénale)", "Time-barred claim: filed more than one year after the end of the mission (article 800 of the code of criminal procedure)", [MR], False, ""),
+    ("FJ_DECISION_ABS", "METIER", "Décision de désignation absente ou illisible", "Designating decision missing or illegible", [MS], False, ""),
+    ("FJ_PIECE_ABS", "METIER", "Pièce justificative manquante (attestation de mission, déclaration sur l'honneur, devis)", "Supporting document missing (mission certificate, sworn statement, quote)", [MS], False, ""),
+    ("FJ_HORS_CHAMP", "METIER", "Hors du champ des frais de justice (aide juridictionnelle, consignation)", "Outside the scope of justice fees (legal aid, deposit paid by a party)", [MR], False, ""),
+    ("FJ_JURIDICTION_ERR", "METIER", "Juridiction erronée : la décision émane d'une autre juridiction", "Wrong court: the decision comes from another court", [MR], False, ""),
+    ("FJ_DOUBLON", "METIER", "Mémoire déjà présenté pour la même mission", "Claim already filed for the same mission", [MR], False, ""),
+    ("FJ_AUTRE", "METIER", "Autre motif (précisé en commentaire)", "Other reason (explained in the comment)", [MS, MR], True, ""),
 ]  # fmt: skip
 
 
@@ -326,6 +335,48 @@ EXPLANATIONS = {
         "Analysez le fichier sur votre poste, générez-le à nouveau depuis votre logiciel, puis déposez-le.",
         "The antivirus found a threat in the file.",
         "Scan the file on your computer, produce it again from your software, then deposit it.",
+    ),
+    "FJ_FORCLUSION": (
+        "La saisie du mémoire a commencé plus d'un an après la fin de la mission : l'article 800 du code de procédure pénale ne permet plus de le payer.",
+        "Aucune correction n'est possible pour cette mission ; pour les prochaines, déposez le mémoire dans l'année qui suit la fin de la mission.",
+        "The claim was started more than one year after the end of the mission: article 800 of the code of criminal procedure no longer allows it to be paid.",
+        "Nothing can be corrected for this mission; for the next ones, file the claim within a year of the end of the mission.",
+    ),
+    "FJ_DECISION_ABS": (
+        "La décision qui vous a désigné (réquisition, ordonnance, jugement, commission rogatoire) manque ou ne se lit pas.",
+        "Complétez le mémoire en joignant une copie lisible de la décision de désignation.",
+        "The decision that appointed you (requisition, order, judgment, letter rogatory) is missing or cannot be read.",
+        "Complete the claim by attaching a legible copy of the designating decision.",
+    ),
+    "FJ_PIECE_ABS": (
+        "Une pièce exigée pour cette prestation manque : attestation de mission, déclaration sur l'honneur ou devis accepté.",
+        "Complétez le mémoire en joignant la pièce indiquée dans le commentaire du service.",
+        "A document required for this service is missing: mission certificate, sworn statement or accepted quote.",
+        "Complete the claim by attaching the document the service names in its comment.",
+    ),
+    "FJ_HORS_CHAMP": (
+        "Cette prestation n'est pas payée sur les frais de justice (aide juridictionnelle, expertise consignée par une partie).",
+        "Adressez votre demande à qui la paie : le bureau d'aide juridictionnelle ou la régie qui détient la consignation.",
+        "This service is not paid from justice fees (legal aid, expert fees deposited by a party).",
+        "Send your claim to whoever pays it: the legal aid office or the registry that holds the deposit.",
+    ),
+    "FJ_JURIDICTION_ERR": (
+        "La décision de désignation émane d'une autre juridiction que celle à qui le mémoire est adressé.",
+        "Saisissez un nouveau mémoire adressé à la juridiction nommée sur la décision.",
+        "The designating decision comes from another court than the one the claim is addressed to.",
+        "Enter a new claim addressed to the court named on the decision.",
+    ),
+    "FJ_DOUBLON": (
+        "Un mémoire a déjà été présenté pour la même mission.",
+        "Suivez le premier mémoire ; s'il concerne une autre mission, précisez-le dans un nouveau mémoire.",
+        "A claim has already been filed for the same mission.",
+        "Follow the first claim; if this one concerns another mission, say so in a new claim.",
+    ),
+    "FJ_AUTRE": (
+        "Le service de la juridiction explique le problème dans son commentaire.",
+        "Suivez les indications du commentaire, puis complétez le mémoire ou saisissez-en un nouveau.",
+        "The court's service explains the problem in its comment.",
+        "Follow the comment's directions, then complete the claim or enter a new one.",
     ),
 }  # fmt: skip
 

@@ -49,5 +49,6 @@ urlpatterns = [
     ),
     path("", include("invoices.api.urls")),
     path("", include("rejections.api.urls")),
+    path("", include("justice_fees.api.urls")),
     re_path(r"^(?:api|cpro)/", errors.path_not_found),
 ]

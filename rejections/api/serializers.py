@@ -54,7 +54,8 @@ class MotifSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Outcome.values),
         help_text=_(
             "suspend (statut SUSPENDUE), send_back (A_RECYCLER), reject (REJETEE), "
-            "refuse_integration (refus du dépôt par la plateforme)."
+            "refuse_integration (refus du dépôt par la plateforme), memoire_suspend et "
+            "memoire_reject (mémoires de frais de justice : SUSPENDU, REJETE)."
         ),
     )
     issueProposee = serializers.SerializerMethodField(

@@ -35,6 +35,7 @@ from invoices.demo import DemoInvoice, Move, demo_invoices_seed
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
 from rejections.demo import demo_refused_deposits_seed
+from justice_fees.demo import demo_memoires_seed
 
 DEMO_PASSWORD = "Demo-Chorus-2026"
 ADMIN_PASSWORD = "Admin-Chorus-2026"
@@ -209,6 +210,8 @@ MEMBERS = [
     ("hugo.petit@montresor-sur-indre.example", "Hugo", "Petit", COMMUNE, Role.UTILISATEUR, ["FINANCES"]),
     ("isabelle.fontaine@ch-val-de-brenne.example", "Isabelle", "Fontaine", HOSPITAL, Role.GESTIONNAIRE_PRINCIPAL, []),
     ("antoine.mercier@tj-brenne-sur-loire.example", "Antoine", "Mercier", TRIBUNAL, Role.GESTIONNAIRE_PRINCIPAL, ["FRAIS-JUSTICE"]),
+    ("lucie.perrin@tj-brenne-sur-loire.example", "Lucie", "Perrin", TRIBUNAL, Role.UTILISATEUR, ["FRAIS-JUSTICE"]),
+    ("helene.marchand@tj-brenne-sur-loire.example", "Hélène", "Marchand", TRIBUNAL, Role.UTILISATEUR, []),
     ("elodie.garnier@ddfip-indre-et-loire.example", "Élodie", "Garnier", DDFIP, Role.GESTIONNAIRE_PRINCIPAL, []),
 ]  # fmt: skip
 ADMIN_EMAIL = "admin@chorus-libre.example"
@@ -253,6 +256,9 @@ SOPHIE = "sophie.lambert@drac-centre.example"
 THOMAS = "thomas.roux@drac-centre.example"
 ISABELLE = "isabelle.fontaine@ch-val-de-brenne.example"
 ELODIE = "elodie.garnier@ddfip-indre-et-loire.example"
+# The tribunal's agent of the service centralisateur and its certifying magistrate.
+LUCIE = "lucie.perrin@tj-brenne-sur-loire.example"
+HELENE = "helene.marchand@tj-brenne-sur-loire.example"
 JOINERY = (
     ("Fourniture et pose de fenêtres en chêne double vitrage", "4", "C62", "685.00", "20"),
     ("Main-d'œuvre de dépose des anciennes menuiseries", "6", "HUR", "52.00", "20"),
@@ -577,6 +583,13 @@ class Command(BaseCommand):
         demo_world_seed()
         demo_invoices_seed(DEMO_INVOICES)
         demo_refused_deposits_seed(supplier=SME, recipient=COMMUNE, technical_login=TECHNICAL_LOGIN)
+        demo_memoires_seed(
+            tribunal=TRIBUNAL,
+            interpreter=INTERPRETER,
+            provider_email="olga.petrova@interpretariat.example",
+            agent_email=LUCIE,
+            magistrate_email=HELENE,
+        )
         world = demo_world_describe()
         if options["json"]:
             self.stdout.write(json.dumps(world, ensure_ascii=False, indent=2))
@@ -589,6 +602,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user['email']:50} {user['password']:20} {user['role']} {user['structure'] or ''}"
             )
+        self.stdout.write(
+            f"  Frais de justice : agent {LUCIE}, magistrat {HELENE}, "
+            f"interprète olga.petrova@interpretariat.example (mot de passe {DEMO_PASSWORD})"
+        )
         for key, label in (("api", "API (fournisseur)"), ("api_recipient", "API (destinataire)")):
             api = world[key]
             self.stdout.write(
