@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from chorus.models import Membership, Structure
 from chorus.workflow import Actor
-from invoices.demo import _tasks_inline
+from invoices.demo import tasks_inline
 from justice_fees import services
 from justice_fees.enums import (
     AttachmentKind,
@@ -216,7 +216,7 @@ def demo_memoires_seed(
             Membership.objects.get(user__email=magistrate_email, structure=juridiction)
         ),
     }
-    with _tasks_inline():
+    with tasks_inline():
         for spec in MEMOIRES:
             _seed_one(spec, provider=provider, juridiction=juridiction, actors=actors)
         _seed_one(DRAFT, provider=provider, juridiction=juridiction, actors=actors, draft_only=True)
