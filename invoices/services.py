@@ -17,6 +17,7 @@ from chorus.enums import ReceptionChannel
 from chorus.models import Service, Structure, TechnicalAccount, User
 from chorus.workflow import Actor, TransitionRefused, history_start, status_transition
 from invoices import canonical
+from invoices.counts import invoice_counts_reroute
 from invoices.enums import InvoiceStatus
 from invoices.models import (
     AttachmentUpload,
@@ -25,6 +26,7 @@ from invoices.models import (
     InvoiceAttachment,
     InvoiceStatusChange,
     ReceivedFile,
+    default_due_date,
 )
 from invoices.parties import party_from_structure
 from invoices.validation import ValidationReport, validate
@@ -116,9 +118,11 @@ def invoice_create(
     recipient: Structure | None = None,
     service: Service | None = None,
     actor: Actor | None = None,
+    channel: str = "",
 ) -> Invoice:
     """Records a deposited invoice (status DEPOSEE) read from a received file; `actor` is
-    its depositor (the platform when not known)."""
+    its depositor (the platform when not known), `channel` the DepositChannel it came by."""
+    now = timezone.now()
     invoice = Invoice.objects.create(
         supplier=supplier,
         recipient=recipient,
@@ -135,12 +139,16 @@ def invoice_create(
         total_without_vat=document.totals.tax_exclusive_amount,
         total_with_vat=document.totals.tax_inclusive_amount,
         amount_due=document.totals.amount_due,
+        supplier_name=(document.seller.name or supplier.legal_name)[:250],
+        due_date=default_due_date(document, timezone.localdate(now)),
+        has_attachments=bool(document.attachments),
+        channel=channel,
         syntax=syntax,
         profile=profile or "",
         document=document.to_dict(),
         received_file=received_file,
         status=InvoiceStatus.DEPOSEE,
-        status_at=timezone.now(),
+        status_at=now,
     )
     history_start(document=invoice, actor=actor or Actor.platform())
     return invoice
@@ -264,6 +272,9 @@ def invoice_complete(
         if upload.structure_id != invoice.supplier_id:
             raise ValueError("An attachment of another structure.")
         InvoiceAttachment.objects.create(invoice=invoice, upload=upload, change=change)
+    if attachments and not invoice.has_attachments:
+        Invoice.objects.filter(pk=invoice.pk).update(has_attachments=True)
+        invoice.has_attachments = True
     return change
 
 
@@ -285,6 +296,7 @@ def invoice_recycle(
     change = status_transition(
         document=invoice, target=InvoiceStatus.DEPOSEE, actor=actor, comment=comment
     )
+    invoice_counts_reroute(invoice=invoice, recipient=recipient, service=service)
     document = invoice.canonical
     if recipient.pk != invoice.recipient_id:
         document.buyer = party_from_structure(recipient, with_vat=bool(document.buyer.vat_id))

@@ -258,6 +258,7 @@ def _deposit(item: FlowItem, report):
         recipient=recipient,
         service=service,
         actor=flow_depositor(item.flow),
+        channel=item.flow.channel,
     )
     invoice_route(invoice=invoice)
     return invoice

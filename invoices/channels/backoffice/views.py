@@ -6,7 +6,7 @@ suppliers are refused (403). A refused move comes back to the invoice page with 
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -14,15 +14,21 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chorus.access import MembershipRequiredMixin
-from chorus.pagination import page_of
+from chorus.pagination import AFTER, BEFORE, after, keyset_ordering, keyset_page_of, row_key
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from chorus.workflow.core import MOTIVE
 from invoices.channels.backoffice import forms
+from invoices.channels.backoffice.search import (
+    received_search,
+    received_sort,
+    received_tabs,
+    received_total,
+)
 from invoices.channels.pages import ACTION_LABELS, invoice_data, refusal_on_form
 from invoices.enums import InvoiceStatus
 from invoices.formats.facturx import render_pdf
-from invoices.models import AttachmentUpload, DocumentSyntax, Invoice
-from invoices.selectors import invoice_timeline, invoices_listed, invoices_received_for
+from invoices.models import AttachmentUpload, DocumentSyntax, InboxView, Invoice
+from invoices.selectors import invoice_timeline, invoices_received_for
 from invoices.services import invoice_process
 
 PAGE_SIZE = 20
@@ -42,26 +48,68 @@ class BackofficeView(MembershipRequiredMixin, View):
 
 
 class InvoiceListView(BackofficeView):
+    """The inbox: tabs with their counts, the search, a page of invoices read by keyset."""
+
     def get(self, request):
-        search = forms.ReceivedSearchForm(request.GET or None)
-        invoices = self.received()
-        if search.is_valid():
-            data = search.cleaned_data
-            invoices = invoices_listed(
-                invoices,
-                party="supplier",
-                term=data["supplier"],
-                number=data["number"],
-                status=data["status"],
-                date_from=data["date_from"],
-                date_to=data["date_to"],
-            )
+        if not request.GET:
+            saved = InboxView.objects.filter(membership=self.membership).first()
+            if saved is not None and saved.query:
+                return redirect(f"{request.path}?{saved.query}")
+        search_form, invoices = received_search(self.membership, request.GET)
+        key, descending = received_sort(search_form)
+        page = keyset_page_of(request, invoices, key=key, descending=descending, per_page=PAGE_SIZE)
+        query = search_query(request.GET)
         return self.render_page(
             "invoices/backoffice/invoice_list.html",
-            search=search,
-            searched=bool(request.GET.keys() - {"page"}),
-            page_obj=page_of(request, invoices, PAGE_SIZE),
+            search=search_form,
+            searched=bool(request.GET.keys() - {"page", AFTER, BEFORE, "tab", "sort"}),
+            page_obj=page,
+            tabs=received_tabs(self.membership, search_form),
+            total=received_total(self.membership, search_form, invoices),
+            query=query,
+            saved_view=InboxView.objects.filter(membership=self.membership).first(),
         )
+
+
+def search_query(params) -> str:
+    """The search's query string, without the page's cursor."""
+    params = params.copy()
+    for name in (AFTER, BEFORE, "page"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+class InboxViewSaveView(BackofficeView):
+    """Saves the search posted (`query`) as the agent's default view of the inbox, or
+    forgets it (`forget`)."""
+
+    def post(self, request):
+        if request.POST.get("forget"):
+            InboxView.objects.filter(membership=self.membership).delete()
+            messages.success(request, _("Votre vue par défaut est supprimée."))
+            return redirect(f"{reverse('reception:invoice_list')}?tab=")
+        params = QueryDict(request.POST.get("query", ""))
+        search_form, _invoices = received_search(self.membership, params)
+        if params and not search_form.is_valid():
+            messages.error(
+                request,
+                _("Cette recherche contient des erreurs : corrigez-la avant de l'enregistrer."),
+            )
+            return redirect(f"{reverse('reception:invoice_list')}?{search_query(params)}")
+        query = search_query(params)
+        InboxView.objects.update_or_create(membership=self.membership, defaults={"query": query})
+        messages.success(
+            request,
+            _("Cette recherche s'affichera désormais à l'ouverture de vos factures reçues."),
+        )
+        return redirect(f"{reverse('reception:invoice_list')}?{query}")
+
+
+def with_query(url: str, request) -> str:
+    """`url` with the search the agent came from, so that the invoice page keeps its
+    "previous / next" after a move."""
+    query = search_query(request.GET)
+    return f"{url}?{query}" if query else url
 
 
 class InvoiceMixin:
@@ -74,6 +122,31 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
 
     def get(self, request, pk):
         return self.render_detail(self.get_invoice(pk))
+
+    def neighbours(self, invoice) -> dict:
+        """The invoices before and after this one in the search the agent came from (carried
+        in the query string), found from its sort key as the next page would be."""
+        query = search_query(self.request.GET)
+        if not query:
+            return {}
+        search_form, invoices = received_search(self.membership, self.request.GET)
+        key, descending = received_sort(search_form)
+        values = row_key(invoice, key)
+        found = {}
+        for name, down, reverse_order in (
+            ("previous", not descending, True),
+            ("next", descending, False),
+        ):
+            pk = (
+                invoices.filter(after(key, values, descending=down))
+                .order_by(*keyset_ordering(key, descending, reverse=reverse_order))
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is not None:
+                found[name] = f"{reverse('reception:invoice_detail', args=[pk])}?{query}"
+        found["list"] = f"{reverse('reception:invoice_list')}?{query}"
+        return found
 
     def render_detail(self, invoice, *, bound=None, dispute=None, refusal="", status=200):
         """The page, with `bound` (a posted form with its errors) in place of its blank
@@ -92,8 +165,9 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
                 {
                     "transition": transition,
                     "label": ACTION_LABELS[transition.action],
-                    "url": reverse(
-                        "reception:invoice_process", args=[invoice.pk, transition.target]
+                    "url": with_query(
+                        reverse("reception:invoice_process", args=[invoice.pk, transition.target]),
+                        self.request,
                     ),
                     "form": bound if is_bound else forms.ProcessForm(transition=transition),
                     "open": is_bound,
@@ -113,6 +187,8 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
                 else None
             ),
             refusal=refusal,
+            neighbours=self.neighbours(invoice),
+            query=search_query(self.request.GET),
             **invoice_data(invoice),
         )
 
@@ -173,7 +249,7 @@ class InvoiceDisputeView(InvoiceDetailView):
                 "status": InvoiceStatus(transitions[data["outcome"]].target).label,
             },
         )
-        return redirect("reception:invoice_detail", pk=invoice.pk)
+        return redirect(with_query(reverse("reception:invoice_detail", args=[invoice.pk]), request))
 
 
 class InvoiceProcessView(InvoiceDetailView):
@@ -215,7 +291,7 @@ class InvoiceProcessView(InvoiceDetailView):
             _("La facture %(number)s passe au statut « %(status)s ».")
             % {"number": invoice.number, "status": InvoiceStatus(target).label},
         )
-        return redirect("reception:invoice_detail", pk=invoice.pk)
+        return redirect(with_query(reverse("reception:invoice_detail", args=[invoice.pk]), request))
 
 
 class InvoiceDocumentView(InvoiceMixin, BackofficeView):
