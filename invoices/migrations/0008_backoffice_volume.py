@@ -197,18 +197,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="invoice",
-            index=models.Index(
-                fields=["recipient", "status", "created_at", "id"], name="invoice_inbox_status"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="invoice",
-            index=models.Index(
-                fields=["recipient", "status", "due_date", "id"], name="invoice_inbox_status_due"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="invoice",
             index=models.Index(fields=["recipient", "due_date", "id"], name="invoice_inbox_due"),
         ),
         migrations.AddIndex(
@@ -226,13 +214,19 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="invoice",
             index=models.Index(
-                fields=["service", "status", "created_at", "id"], name="invoice_service"
+                fields=["supplier", "created_at", "id"], name="invoice_supplier_recent"
             ),
         ),
         migrations.AddIndex(
-            model_name="invoice",
-            index=models.Index(
-                fields=["supplier", "created_at", "id"], name="invoice_supplier_recent"
-            ),
+            model_name='invoice',
+            index=models.Index(models.F('recipient'), models.Case(models.When(status__in=['MISE_A_DISPOSITION', 'COMPLETEE'], then=models.Value('a_traiter')), models.When(status__in=['SUSPENDUE'], then=models.Value('suspendues')), models.When(status__in=['SERVICE_FAIT'], then=models.Value('service_fait')), models.When(status__in=['MANDATEE', 'MISE_A_DISPOSITION_COMPTABLE', 'COMPTABILISEE'], then=models.Value('mandatees')), models.When(status__in=['MISE_EN_PAIEMENT'], then=models.Value('payees')), models.When(status__in=['REJETEE'], then=models.Value('rejetees')), models.When(status__in=['A_RECYCLER'], then=models.Value('renvoyees')), models.When(status__in=['DEPOSEE', 'EN_COURS_ACHEMINEMENT'], then=models.Value('en_acheminement')), default=models.Value(''), output_field=models.CharField()), models.F('created_at'), models.F('id'), name='invoice_inbox_stage'),
+        ),
+        migrations.AddIndex(
+            model_name='invoice',
+            index=models.Index(models.F('recipient'), models.Case(models.When(status__in=['MISE_A_DISPOSITION', 'COMPLETEE'], then=models.Value('a_traiter')), models.When(status__in=['SUSPENDUE'], then=models.Value('suspendues')), models.When(status__in=['SERVICE_FAIT'], then=models.Value('service_fait')), models.When(status__in=['MANDATEE', 'MISE_A_DISPOSITION_COMPTABLE', 'COMPTABILISEE'], then=models.Value('mandatees')), models.When(status__in=['MISE_EN_PAIEMENT'], then=models.Value('payees')), models.When(status__in=['REJETEE'], then=models.Value('rejetees')), models.When(status__in=['A_RECYCLER'], then=models.Value('renvoyees')), models.When(status__in=['DEPOSEE', 'EN_COURS_ACHEMINEMENT'], then=models.Value('en_acheminement')), default=models.Value(''), output_field=models.CharField()), models.F('due_date'), models.F('id'), name='invoice_inbox_stage_due'),
+        ),
+        migrations.AddIndex(
+            model_name='invoice',
+            index=models.Index(fields=['service', 'created_at', 'id'], name='invoice_service'),
         ),
     ]

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from chorus.forms import DsfrBaseForm
 from chorus.models import Membership, Service, Structure
 from invoices.counts import invoice_counts_for
-from invoices.enums import DepositChannel, InvoiceStatus
-from invoices.models import Invoice
+from invoices.enums import INVOICE_STAGES, STAGE_OF_STATUS, DepositChannel, InvoiceStatus
+from invoices.models import Invoice, invoice_stage
 from invoices.selectors import invoices_received_for
 
 S = InvoiceStatus
@@ -33,17 +33,18 @@ class Tab:
     statuses: tuple[str, ...]
 
 
-# The inbox's tabs, in the order of the work: each a group of statuses.
-TABS = (
-    Tab("a_traiter", _("À traiter"), (S.MISE_A_DISPOSITION, S.COMPLETEE)),
-    Tab("suspendues", _("Suspendues"), (S.SUSPENDUE,)),
-    Tab("service_fait", _("Service fait"), (S.SERVICE_FAIT,)),
-    Tab("mandatees", _("Mandatées"), (S.MANDATEE, S.MISE_A_DISPOSITION_COMPTABLE, S.COMPTABILISEE)),
-    Tab("payees", _("Mises en paiement"), (S.MISE_EN_PAIEMENT,)),
-    Tab("rejetees", _("Rejetées"), (S.REJETEE,)),
-    Tab("renvoyees", _("Renvoyées pour recyclage"), (S.A_RECYCLER,)),
-    Tab("en_acheminement", _("En acheminement"), (S.DEPOSEE, S.EN_COURS_ACHEMINEMENT)),
-)
+# The inbox's tabs, in the order of the work: each a stage (a group of statuses).
+_TAB_LABELS = {
+    "a_traiter": _("À traiter"),
+    "suspendues": _("Suspendues"),
+    "service_fait": _("Service fait"),
+    "mandatees": _("Mandatées"),
+    "payees": _("Mises en paiement"),
+    "rejetees": _("Rejetées"),
+    "renvoyees": _("Renvoyées pour recyclage"),
+    "en_acheminement": _("En acheminement"),
+}
+TABS = tuple(Tab(slug, _TAB_LABELS[slug], statuses) for slug, statuses in INVOICE_STAGES.items())
 TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
 
 # Each sort: the column and whether it runs downwards; then by id, the same way.
@@ -224,7 +225,7 @@ def received_search(
     form = ReceivedSearchForm(params or None, membership=membership)
     invoices = received_list(membership)
     if form.is_bound and form.is_valid():
-        invoices = invoices.filter(_criteria(form.cleaned_data))
+        invoices = invoices.alias(stage=invoice_stage()).filter(_criteria(form.cleaned_data))
     key, descending = received_sort(form)
     sign = "-" if descending else ""
     return form, invoices.order_by(f"{sign}{key}", f"{sign}pk")
@@ -232,10 +233,11 @@ def received_search(
 
 def _criteria(data: dict) -> Q:
     criteria = Q()
+    # The stage leads the tabs' indexes: a status is searched within its stage.
     if data.get("tab"):
-        criteria &= Q(status__in=TABS_BY_SLUG[data["tab"]].statuses)
+        criteria &= Q(stage=data["tab"])
     if data.get("status"):
-        criteria &= Q(status=data["status"])
+        criteria &= Q(stage=STAGE_OF_STATUS[data["status"]], status=data["status"])
     if data.get("service"):
         criteria &= Q(service=data["service"])
     if data.get("number", "").strip():
