@@ -163,3 +163,10 @@ def keyset_page_of(
         after_cursor=request.GET.get(AFTER) or None,
         before_cursor=request.GET.get(BEFORE) or None,
     )
+
+
+def capped_count(queryset: QuerySet, limit: int = 1000) -> tuple[int, bool]:
+    """How many rows, counted up to `limit` at most: (count, True) means "more than
+    `limit`", so that a list's caption never counts a table through."""
+    found = queryset.order_by()[: limit + 1].count()
+    return (limit, True) if found > limit else (found, False)
