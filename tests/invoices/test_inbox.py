@@ -491,3 +491,39 @@ def test_seed_volume_adds_real_invoices_with_their_history_and_counts(client):
     client.force_login(manager.user)
     assert client.get(reverse("reception:invoice_detail", args=[invoice.pk])).status_code == 200
     assert client.get(INBOX, {"tab": ""}).status_code == 200
+
+
+def test_the_invoice_page_shows_the_readable_invoice_beside_its_data(
+    client, manager, works, supplier
+):
+    invoice = available(supplier=supplier, service=works)
+    client = logged_in(client, manager)
+
+    page = client.get(reverse("reception:invoice_detail", args=[invoice.pk])).content.decode()
+    document = client.get(reverse("reception:invoice_document", args=[invoice.pk]))
+
+    assert f'src="{reverse("reception:invoice_document", args=[invoice.pk])}"' in page
+    assert "<iframe" in page and 'title="Facture' in page
+    # Framed by the platform's own page, by no other site.
+    assert document["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in document["Content-Security-Policy"]
+
+
+def test_the_suppliers_lists_read_by_keyset_and_never_the_document(client, works, supplier):
+    start = timezone.now() - datetime.timedelta(days=5)
+    invoices = [
+        listed(supplier=supplier, service=works, deposited=start + datetime.timedelta(hours=i))
+        for i in range(23)
+    ]
+    client = logged_in(client, MembershipFactory(structure=supplier))
+    url = reverse("invoices:invoice_list")
+
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(url)
+    page = first.context["page_obj"]
+    second = client.get(url, {"apres": page.next_cursor}).context["page_obj"]
+
+    assert [i.pk for i in page] + [i.pk for i in second] == [i.pk for i in reversed(invoices)]
+    assert first.context["total"] == (23, False)
+    for sql in (q["sql"] for q in captured if '"invoices_invoice"' in q["sql"]):
+        assert '"invoices_invoice"."document"' not in sql and " OFFSET " not in sql.upper()

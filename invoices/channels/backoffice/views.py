@@ -5,13 +5,17 @@ Another structure's invoice, or one of a service the agent does not act for, ans
 suppliers are refused (403). A refused move comes back to the invoice page with its reason.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from chorus.access import MembershipRequiredMixin
 from chorus.pagination import AFTER, BEFORE, after, keyset_ordering, keyset_page_of, row_key
@@ -294,9 +298,12 @@ class InvoiceProcessView(InvoiceDetailView):
         return redirect(with_query(reverse("reception:invoice_detail", args=[invoice.pk]), request))
 
 
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": [SELF]}), name="dispatch")
 class InvoiceDocumentView(InvoiceMixin, BackofficeView):
     """The invoice to read, shown in the browser: the Factur-X as received, or for UBL and
-    CII a PDF the platform renders from the data."""
+    CII a PDF the platform renders from the data. The invoice page shows it beside the data,
+    framed: the platform's own pages may frame it, no other site."""
 
     def get(self, request, pk):
         invoice = self.get_invoice(pk)
