@@ -527,3 +527,16 @@ def test_the_suppliers_lists_read_by_keyset_and_never_the_document(client, works
     assert first.context["total"] == (23, False)
     for sql in (q["sql"] for q in captured if '"invoices_invoice"' in q["sql"]):
         assert '"invoices_invoice"."document"' not in sql and " OFFSET " not in sql.upper()
+
+
+def test_the_inbox_reads_in_english(client, manager, works, supplier):
+    invoice = available(supplier=supplier, service=works)
+    client = logged_in(client, manager)
+    client.cookies["django_language"] = "en"
+
+    inbox = client.get(INBOX, {"tab": "a_traiter"}).content.decode()
+    page = client.get(reverse("reception:invoice_detail", args=[invoice.pk]), {"tab": ""})
+
+    assert "To process&nbsp;(1)" in inbox and "Save as default view" in inbox
+    assert "Deposit, newest first" in inbox and "Due date" in inbox
+    assert "Back to the search" in page.content.decode()
