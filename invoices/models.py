@@ -193,6 +193,11 @@ class Invoice(models.Model):
             ),
             models.Index(fields=["service", "created_at", "id"], name="invoice_service"),
             models.Index(fields=["supplier", "created_at", "id"], name="invoice_supplier_recent"),
+            # A supplier's invoices in one status over some dates: the inbox's search by supplier,
+            # the supplier's own list by status.
+            models.Index(
+                fields=["supplier", "status", "created_at", "id"], name="invoice_supplier_status"
+            ),
         ]
 
     def __str__(self):

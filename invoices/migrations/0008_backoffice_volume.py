@@ -229,4 +229,10 @@ class Migration(migrations.Migration):
             model_name='invoice',
             index=models.Index(fields=['service', 'created_at', 'id'], name='invoice_service'),
         ),
+        migrations.AddIndex(
+            model_name="invoice",
+            index=models.Index(
+                fields=["supplier", "status", "created_at", "id"], name="invoice_supplier_status"
+            ),
+        ),
     ]

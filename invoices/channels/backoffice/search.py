@@ -95,6 +95,9 @@ LIST_COLUMNS = (
 # counting every invoice it finds.
 COUNT_LIMIT = 1000
 
+# A supplier name matching up to this many suppliers searches their ids, listed.
+SUPPLIERS_LISTED = 500
+
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _SIRET_START = re.compile(r"^\d[\d ]*$")
 
@@ -247,9 +250,13 @@ def _criteria(data: dict) -> Q:
         if _SIRET_START.match(term):
             criteria &= Q(seller_identifier__startswith=term.replace(" ", ""))
         else:
-            # The suppliers named so, then their invoices: the structures are far fewer.
-            suppliers = Structure.objects.filter(legal_name__icontains=term).values("pk")
-            criteria &= Q(supplier__in=suppliers)
+            # The suppliers named so, then their invoices: the structures are far fewer, and
+            # their ids listed let the database estimate how many invoices they hold.
+            suppliers = Structure.objects.filter(legal_name__icontains=term).values_list(
+                "pk", flat=True
+            )
+            ids = list(suppliers[: SUPPLIERS_LISTED + 1])
+            criteria &= Q(supplier__in=ids if len(ids) <= SUPPLIERS_LISTED else suppliers)
     if data.get("ej", "").strip():
         criteria &= Q(order_reference=data["ej"].strip())
     for field, lookup, name in (

@@ -157,25 +157,33 @@ class Command(BaseCommand):
         return [cursor_encode(row) for row in rows]
 
     def searches(self, large) -> list[dict]:
-        """Supplier (by name) + three months of deposits + a status, for suppliers of the
-        large recipient, busy and quiet ones."""
+        """Supplier + deposits over one, three or six months + a status, as an agent types
+        them: the supplier by the start of its name (its trade and name, matching a few
+        suppliers) or by its SIRET, busy suppliers and quiet ones."""
         suppliers = list(
             Invoice.objects.filter(recipient=large)
-            .values("supplier__legal_name")
+            .values("supplier__legal_name", "supplier__identifier")
             .annotate(n=Count("id"))
-            .order_by("-n")[:40]
+            .order_by("-n")[:200]
         )
         latest = Invoice.objects.filter(recipient=large).latest("created_at").created_at.date()
         searches = []
-        for row in suppliers[::4]:
-            for months in (1, 3, 6):
-                start = latest - datetime.timedelta(days=30 * months)
+        for index, row in enumerate(suppliers[::20]):
+            words = row["supplier__legal_name"].split()
+            term = row["supplier__identifier"] if index % 2 else " ".join(words[:-2])
+            for months, status in (
+                (1, InvoiceStatus.MISE_A_DISPOSITION),
+                (3, "SERVICE_FAIT"),
+                (6, InvoiceStatus.MISE_EN_PAIEMENT),
+            ):
                 searches.append(
                     {
-                        "supplier": row["supplier__legal_name"].rsplit(" ", 1)[-1],
-                        "deposited_from": start.isoformat(),
+                        "supplier": term,
+                        "deposited_from": (
+                            latest - datetime.timedelta(days=30 * months)
+                        ).isoformat(),
                         "deposited_to": latest.isoformat(),
-                        "status": InvoiceStatus.MISE_EN_PAIEMENT,
+                        "status": status,
                     }
                 )
         return searches
