@@ -118,11 +118,11 @@ class ReceivedSearchForm(DsfrBaseForm):
         choices=[("", _("Tous les statuts"))] + InvoiceStatus.choices,
         required=False,
     )
-    service = forms.ModelChoiceField(
+    service = forms.TypedChoiceField(
         label=_("Service"),
-        queryset=Service.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("Tous vos services"),
         error_messages={"invalid_choice": _("Choisissez un de vos services.")},
     )
     ej = forms.CharField(label=_("Engagement juridique"), max_length=200, required=False)
@@ -165,7 +165,15 @@ class ReceivedSearchForm(DsfrBaseForm):
         services = Service.objects.filter(structure_id=membership.structure_id)
         if not membership.is_manager:
             services = services.filter(agents=membership)
-        self.fields["service"].queryset = services.order_by("code")
+        # Listed once (a model choice field would read them through a server-side cursor).
+        self.services = {service.pk: service for service in services.order_by("code")}
+        self.fields["service"].choices = [("", _("Tous vos services"))] + [
+            (pk, str(service)) for pk, service in self.services.items()
+        ]
+
+    def clean_service(self) -> Service | None:
+        pk = self.cleaned_data["service"]
+        return None if pk is None else self.services[pk]
 
     def clean(self):
         data = super().clean()
