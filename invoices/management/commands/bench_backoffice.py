@@ -11,6 +11,7 @@ To see how the figures change with the volume (they must not grow with the table
 
 import datetime
 import json
+import os
 import random
 import statistics
 import time
@@ -59,7 +60,8 @@ class Command(BaseCommand):
         held = Invoice.objects.filter(recipient=large).count()
         self.stdout.write(
             f"{connection.vendor}, {total:,} factures en base, dont {held:,} reçues par "
-            f"{large.legal_name}; {runs} mesures par page.\n"
+            f"{large.legal_name}; {runs} mesures par page; charge de la machine "
+            f"{os.getloadavg()[0]:.1f} ({os.cpu_count()} cœurs).\n"
         )
         client, agent_client = Client(), Client()
         client.force_login(manager.user)
@@ -140,7 +142,12 @@ class Command(BaseCommand):
             call()
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
+        # The database's share, apart from the processor's load: the SQL of one more call.
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        sql = sum(float(query["time"]) for query in captured.captured_queries) * 1000
         return {
+            "sql": sql,
             "p50": statistics.median(timings),
             "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
             "max": timings[-1],
@@ -206,14 +213,18 @@ class Command(BaseCommand):
 
     def report(self, results: dict, compare: str | None):
         before = json.loads(Path(compare).read_text()) if compare else None
-        header = f"{'Mesure':<52} {'p50 ms':>8} {'p95 ms':>8}"
+        header = f"{'Mesure':<52} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8}"
         if before:
-            header += f"   {'p95 à ' + format(before['invoices'], ',') + ' factures':>26}"
+            header += f"   {'à ' + format(before['invoices'], ',') + ' : p50 / p95 / SQL':>32}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for name, figures in results.items():
-            line = f"{name:<52} {figures['p50']:>8.1f} {figures['p95']:>8.1f}"
+            line = (
+                f"{name:<52} {figures['p50']:>8.1f} {figures['p95']:>8.1f} "
+                f"{figures.get('sql', 0):>8.1f}"
+            )
             if before and name in before["results"]:
-                line += f"   {before['results'][name]['p95']:>26.1f}"
+                old = before["results"][name]
+                line += f"   {old['p50']:>12.1f} / {old['p95']:.1f} / {old.get('sql', 0):.1f}"
             flag = "" if figures["p95"] < TARGET_MS else f"  > {TARGET_MS} ms"
             self.stdout.write(line + flag)
