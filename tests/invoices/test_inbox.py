@@ -540,3 +540,22 @@ def test_the_inbox_reads_in_english(client, manager, works, supplier):
     assert "To process&nbsp;(1)" in inbox and "Save as default view" in inbox
     assert "Deposit, newest first" in inbox and "Due date" in inbox
     assert "Back to the search" in page.content.decode()
+
+
+def test_the_inbox_costs_the_same_queries_for_a_few_invoices_or_a_full_page(
+    client, manager, works, supplier
+):
+    client = logged_in(client, manager)
+    start = timezone.now() - datetime.timedelta(days=2)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(INBOX, {"tab": ""}).status_code == 200
+        return len(captured)
+
+    listed(supplier=supplier, service=works, deposited=start)
+    few = queries()
+    for i in range(30):
+        listed(supplier=supplier, service=works, deposited=start + datetime.timedelta(hours=i))
+
+    assert queries() == few
