@@ -11,10 +11,11 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.utils import timezone
 
 from chorus.enums import ReceptionChannel
-from chorus.models import Service, Structure, TechnicalAccount, User
+from chorus.models import Membership, Service, Structure, TechnicalAccount, User
 from chorus.workflow import Actor, TransitionRefused, history_start, status_transition
 from invoices import canonical
 from invoices.counts import invoice_counts_reroute
@@ -22,6 +23,7 @@ from invoices.enums import InvoiceStatus
 from invoices.models import (
     AttachmentUpload,
     CheckCount,
+    InboxView,
     Invoice,
     InvoiceAttachment,
     InvoiceStatusChange,
@@ -341,3 +343,20 @@ def invoice_check(*, data: bytes, filename: str, structure: Structure) -> Valida
         checks=F("checks") + 1, refused=F("refused") + (0 if report.valid else 1)
     )
     return report
+
+
+def inbox_view_save(*, membership: Membership, search) -> InboxView:
+    """Keeps a valid inbox search (its form, `invoices.channels.backoffice.search`) as the
+    agent's default view: the criteria it knows, no page cursor."""
+    params = QueryDict(mutable=True)
+    for name in search.fields:
+        if name in search.data:
+            params.setlist(name, search.data.getlist(name))
+    view, _created = InboxView.objects.update_or_create(
+        membership=membership, defaults={"query": params.urlencode()}
+    )
+    return view
+
+
+def inbox_view_forget(*, membership: Membership) -> None:
+    InboxView.objects.filter(membership=membership).delete()

@@ -33,7 +33,7 @@ from invoices.enums import InvoiceStatus
 from invoices.formats.facturx import render_pdf
 from invoices.models import AttachmentUpload, DocumentSyntax, InboxView, Invoice
 from invoices.selectors import invoice_timeline, invoices_received_for
-from invoices.services import invoice_process
+from invoices.services import inbox_view_forget, inbox_view_save, invoice_process
 
 PAGE_SIZE = 20
 
@@ -55,10 +55,9 @@ class InvoiceListView(BackofficeView):
     """The inbox: tabs with their counts, the search, a page of invoices read by keyset."""
 
     def get(self, request):
-        if not request.GET:
-            saved = InboxView.objects.filter(membership=self.membership).first()
-            if saved is not None and saved.query:
-                return redirect(f"{request.path}?{saved.query}")
+        saved = InboxView.objects.filter(membership=self.membership).first()
+        if not request.GET and saved is not None and saved.query:
+            return redirect(f"{request.path}?{saved.query}")
         search_form, invoices = received_search(self.membership, request.GET)
         key, descending = received_sort(search_form)
         page = keyset_page_of(request, invoices, key=key, descending=descending, per_page=PAGE_SIZE)
@@ -71,7 +70,7 @@ class InvoiceListView(BackofficeView):
             tabs=received_tabs(self.membership, search_form),
             total=received_total(self.membership, search_form, invoices),
             query=query,
-            saved_view=InboxView.objects.filter(membership=self.membership).first(),
+            saved_view=saved,
         )
 
 
@@ -89,7 +88,7 @@ class InboxViewSaveView(BackofficeView):
 
     def post(self, request):
         if request.POST.get("forget"):
-            InboxView.objects.filter(membership=self.membership).delete()
+            inbox_view_forget(membership=self.membership)
             messages.success(request, _("Votre vue par défaut est supprimée."))
             return redirect(f"{reverse('reception:invoice_list')}?tab=")
         params = QueryDict(request.POST.get("query", ""))
@@ -100,8 +99,7 @@ class InboxViewSaveView(BackofficeView):
                 _("Cette recherche contient des erreurs : corrigez-la avant de l'enregistrer."),
             )
             return redirect(f"{reverse('reception:invoice_list')}?{search_query(params)}")
-        query = search_query(params)
-        InboxView.objects.update_or_create(membership=self.membership, defaults={"query": query})
+        query = inbox_view_save(membership=self.membership, search=search_form).query
         messages.success(
             request,
             _("Cette recherche s'affichera désormais à l'ouverture de vos factures reçues."),
