@@ -15,7 +15,7 @@ import binascii
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
@@ -77,7 +77,10 @@ def cursor_decode(queryset: QuerySet, key: str, cursor: str) -> tuple | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, pk = json.loads(raw)
         model = queryset.model
-        key_field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        try:
+            key_field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        except FieldDoesNotExist:  # a text annotation of the queryset
+            return value, model._meta.pk.to_python(pk)
         return key_field.to_python(value), model._meta.pk.to_python(pk)
     except (ValueError, TypeError, binascii.Error, ValidationError, LookupError):
         return None

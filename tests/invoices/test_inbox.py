@@ -559,3 +559,37 @@ def test_the_inbox_costs_the_same_queries_for_a_few_invoices_or_a_full_page(
         listed(supplier=supplier, service=works, deposited=start + datetime.timedelta(hours=i))
 
     assert queries() == few
+
+
+def test_sorting_a_suppliers_search_by_supplier_pages_and_moves_through_it(
+    client, manager, works, supplier
+):
+    other = StructureFactory(legal_name="Menuiserie Dubois")
+    start = timezone.now() - datetime.timedelta(days=3)
+    rows = [
+        listed(
+            supplier=supplier if i % 2 else other,
+            service=works,
+            deposited=start + datetime.timedelta(minutes=i),
+        )
+        for i in range(25)
+    ]
+    client = logged_in(client, manager)
+    params = {"supplier": "Menuiserie", "sort": "fournisseur"}
+
+    pages = follow_pages(client, params)
+    expected = sorted(rows, key=lambda r: (r.supplier_name, r.pk))
+    assert [pk for page in pages for pk in page] == [r.pk for r in expected]
+
+    detail = client.get(reverse("reception:invoice_detail", args=[expected[1].pk]), params)
+    neighbours = detail.context["neighbours"]
+    assert neighbours["previous"].startswith(
+        reverse("reception:invoice_detail", args=[expected[0].pk]) + "?"
+    )
+    assert neighbours["next"].startswith(
+        reverse("reception:invoice_detail", args=[expected[2].pk]) + "?"
+    )
+    by_siret = follow_pages(client, {"supplier": supplier.identifier, "sort": "-fournisseur"})
+    assert sorted(pk for page in by_siret for pk in page) == sorted(
+        r.pk for r in rows if r.supplier_id == supplier.pk
+    )

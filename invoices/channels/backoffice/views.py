@@ -23,6 +23,7 @@ from chorus.workflow import Actor, TransitionRefused, available_transitions
 from chorus.workflow.core import MOTIVE
 from invoices.channels.backoffice import forms
 from invoices.channels.backoffice.search import (
+    SORT_COLUMNS,
     received_search,
     received_sort,
     received_tabs,
@@ -133,7 +134,7 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
             return {}
         search_form, invoices = received_search(self.membership, self.request.GET)
         key, descending = received_sort(search_form)
-        values = row_key(invoice, key)
+        values = row_key(invoice, SORT_COLUMNS.get(key, key))
         found = {}
         for name, down, reverse_order in (
             ("previous", not descending, True),
