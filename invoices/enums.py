@@ -132,3 +132,19 @@ INVOICE_LIFECYCLE_CODES = {
     InvoiceStatus.COMPTABILISEE: "205",
     InvoiceStatus.MISE_EN_PAIEMENT: "211",
 }
+
+# The stages of a recipient's work, each a group of statuses: the inbox's tabs, in order.
+_S = InvoiceStatus
+INVOICE_STAGES = {
+    "a_traiter": (_S.MISE_A_DISPOSITION, _S.COMPLETEE),
+    "suspendues": (_S.SUSPENDUE,),
+    "service_fait": (_S.SERVICE_FAIT,),
+    "mandatees": (_S.MANDATEE, _S.MISE_A_DISPOSITION_COMPTABLE, _S.COMPTABILISEE),
+    "payees": (_S.MISE_EN_PAIEMENT,),
+    "rejetees": (_S.REJETEE,),
+    "renvoyees": (_S.A_RECYCLER,),
+    "en_acheminement": (_S.DEPOSEE, _S.EN_COURS_ACHEMINEMENT),
+}
+STAGE_OF_STATUS = {
+    status: stage for stage, statuses in INVOICE_STAGES.items() for status in statuses
+}

@@ -5,17 +5,26 @@ Deposits (flows) carry invoices in: each flow and each invoice has a status, and
 of status is a history row.
 """
 
+import datetime
 import uuid
 
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from chorus.models import Service, Structure, TechnicalAccount, User
+from chorus.models import Membership, Service, Structure, TechnicalAccount, User
 from chorus.workflow.models import StatusChange
 from invoices import canonical
-from invoices.enums import DepositChannel, FlowItemStatus, FlowStatus, FlowSyntax, InvoiceStatus
+from invoices.enums import (
+    INVOICE_STAGES,
+    DepositChannel,
+    FlowItemStatus,
+    FlowStatus,
+    FlowSyntax,
+    InvoiceStatus,
+)
 
 
 class DocumentSyntax(models.TextChoices):
@@ -52,6 +61,19 @@ class ReceivedFile(models.Model):
     def read_bytes(self) -> bytes:
         with self.file.open("rb") as handle:
             return handle.read()
+
+
+def invoice_stage() -> models.Case:
+    """The stage of an invoice's processing (enums.INVOICE_STAGES), as an SQL expression of
+    its status: the inbox's tabs filter on it and two indexes hold it."""
+    return models.Case(
+        *(
+            models.When(status__in=list(statuses), then=models.Value(stage))
+            for stage, statuses in INVOICE_STAGES.items()
+        ),
+        default=models.Value(""),
+        output_field=models.CharField(),
+    )
 
 
 class Invoice(models.Model):
@@ -106,6 +128,16 @@ class Invoice(models.Model):
     amount_due = models.DecimalField(  # BT-115
         _("montant à payer"), max_digits=19, decimal_places=2, null=True, blank=True
     )
+    # Copied from the document at deposit so that list pages sort and filter on columns and
+    # never read `document` (issue 8): the seller's name (BT-27), the due date (BT-9, or the
+    # legal 30 days after the deposit when the invoice states none), whether attachments came
+    # with it (BG-24, or added later), and the channel it was deposited through.
+    supplier_name = models.CharField(_("nom du fournisseur"), max_length=250, blank=True)
+    due_date = models.DateField(_("échéance"))
+    has_attachments = models.BooleanField(_("avec pièces jointes"), default=False)
+    channel = models.CharField(
+        _("canal de dépôt"), max_length=10, choices=DepositChannel.choices, blank=True
+    )
     syntax = models.CharField(_("syntaxe"), max_length=10, choices=DocumentSyntax.choices)
     profile = models.CharField(_("profil"), max_length=200, blank=True)
     document = models.JSONField(_("facture (modèle canonique)"))
@@ -143,9 +175,39 @@ class Invoice(models.Model):
                 fields=["supplier", "number", "issue_year"], name="invoice_number_once_a_year"
             ),
         ]
+        # The inbox (invoices.channels.backoffice.search) and the supplier's list read pages
+        # by keyset (chorus.pagination): each sort is (key, id) within the recipient, the
+        # status tab or the service; an index serves both directions.
         indexes = [
-            models.Index(fields=["recipient", "-created_at"], name="invoice_recipient_recent"),
-            models.Index(fields=["service", "-created_at"], name="invoice_service_recent"),
+            models.Index(fields=["recipient", "created_at", "id"], name="invoice_inbox_deposit"),
+            # A tab (several statuses) read in order needs one value to range over: the
+            # stage, an expression of the status (`invoice_stage`).
+            models.Index(
+                F("recipient"),
+                invoice_stage(),
+                F("created_at"),
+                F("id"),
+                name="invoice_inbox_stage",
+            ),
+            models.Index(
+                F("recipient"),
+                invoice_stage(),
+                F("due_date"),
+                F("id"),
+                name="invoice_inbox_stage_due",
+            ),
+            models.Index(fields=["recipient", "due_date", "id"], name="invoice_inbox_due"),
+            models.Index(fields=["recipient", "total_with_vat", "id"], name="invoice_inbox_amount"),
+            models.Index(
+                fields=["recipient", "supplier_name", "id"], name="invoice_inbox_supplier"
+            ),
+            models.Index(fields=["service", "created_at", "id"], name="invoice_service"),
+            models.Index(fields=["supplier", "created_at", "id"], name="invoice_supplier_recent"),
+            # A supplier's invoices in one status over some dates: the inbox's search by supplier,
+            # the supplier's own list by status.
+            models.Index(
+                fields=["supplier", "status", "created_at", "id"], name="invoice_supplier_status"
+            ),
         ]
 
     def __str__(self):
@@ -155,6 +217,54 @@ class Invoice(models.Model):
     def canonical(self) -> canonical.Invoice:
         """The invoice as the canonical model, rebuilt from the stored JSON."""
         return canonical.Invoice.from_dict(self.document)
+
+
+def default_due_date(document: canonical.Invoice, deposited: datetime.date) -> datetime.date:
+    """The invoice's due date (BT-9), or the legal payment delay of 30 days from its deposit."""
+    return document.due_date or deposited + datetime.timedelta(days=LEGAL_PAYMENT_DAYS)
+
+
+# The public buyer's legal payment delay (code de la commande publique, R. 2192-10).
+LEGAL_PAYMENT_DAYS = 30
+
+
+class InvoiceCount(models.Model):
+    """How many invoices a recipient holds in each status, per service (`service_key`, the
+    service's id, 0 for none): kept in the transaction of every move and deposit
+    (invoices.counts), so the inbox's tabs never count the invoices table."""
+
+    recipient = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    service_key = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=40, choices=InvoiceStatus.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "service_key", "status"], name="invoice_count_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}/{self.service_key}/{self.status}: {self.count}"
+
+
+class InboxView(models.Model):
+    """An agent's default view of the inbox: the search (query string) shown when they open
+    it without one."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="inbox_view"
+    )
+    query = models.CharField(_("recherche"), max_length=2000)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vue par défaut des factures reçues")
+        verbose_name_plural = _("vues par défaut des factures reçues")
+
+    def __str__(self):
+        return f"{self.membership_id}: {self.query}"
 
 
 class InvoiceStatusChange(StatusChange):
@@ -243,7 +353,7 @@ class Flow(models.Model):
             models.UniqueConstraint(fields=["depositor_key", "sha256"], name="flow_resent_once"),
         ]
         indexes = [
-            models.Index(fields=["structure", "-created_at"], name="flow_structure_recent"),
+            models.Index(fields=["structure", "created_at", "id"], name="flow_structure_keyset"),
             models.Index(fields=["status", "status_at"], name="flow_status"),
         ]
 

@@ -11,20 +11,24 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.utils import timezone
 
 from chorus.enums import ReceptionChannel
-from chorus.models import Service, Structure, TechnicalAccount, User
+from chorus.models import Membership, Service, Structure, TechnicalAccount, User
 from chorus.workflow import Actor, TransitionRefused, history_start, status_transition
 from invoices import canonical
+from invoices.counts import invoice_counts_reroute
 from invoices.enums import InvoiceStatus
 from invoices.models import (
     AttachmentUpload,
     CheckCount,
+    InboxView,
     Invoice,
     InvoiceAttachment,
     InvoiceStatusChange,
     ReceivedFile,
+    default_due_date,
 )
 from invoices.parties import party_from_structure
 from invoices.validation import ValidationReport, validate
@@ -117,14 +121,16 @@ def invoice_create(
     service: Service | None = None,
     actor: Actor | None = None,
     replaces: Invoice | None = None,
+    channel: str = "",
 ) -> Invoice:
     """Records a deposited invoice (status DEPOSEE) read from a received file; `actor` is
-    its depositor (the platform when not known), `replaces` the supplier's rejected invoice
-    it corrects (ignored unless it is one)."""
+    its depositor (the platform when not known), `channel` the DepositChannel it came by,
+    `replaces` the supplier's rejected invoice it corrects (ignored unless it is one)."""
     if replaces is not None and (
         replaces.supplier_id != supplier.pk or replaces.status != InvoiceStatus.REJETEE
     ):
         replaces = None
+    now = timezone.now()
     invoice = Invoice.objects.create(
         supplier=supplier,
         recipient=recipient,
@@ -141,12 +147,16 @@ def invoice_create(
         total_without_vat=document.totals.tax_exclusive_amount,
         total_with_vat=document.totals.tax_inclusive_amount,
         amount_due=document.totals.amount_due,
+        supplier_name=(document.seller.name or supplier.legal_name)[:250],
+        due_date=default_due_date(document, timezone.localdate(now)),
+        has_attachments=bool(document.attachments),
+        channel=channel,
         syntax=syntax,
         profile=profile or "",
         document=document.to_dict(),
         received_file=received_file,
         status=InvoiceStatus.DEPOSEE,
-        status_at=timezone.now(),
+        status_at=now,
         replaces=replaces,
     )
     history_start(document=invoice, actor=actor or Actor.platform())
@@ -271,6 +281,9 @@ def invoice_complete(
         if upload.structure_id != invoice.supplier_id:
             raise ValueError("An attachment of another structure.")
         InvoiceAttachment.objects.create(invoice=invoice, upload=upload, change=change)
+    if attachments and not invoice.has_attachments:
+        Invoice.objects.filter(pk=invoice.pk).update(has_attachments=True)
+        invoice.has_attachments = True
     return change
 
 
@@ -292,6 +305,7 @@ def invoice_recycle(
     change = status_transition(
         document=invoice, target=InvoiceStatus.DEPOSEE, actor=actor, comment=comment
     )
+    invoice_counts_reroute(invoice=invoice, recipient=recipient, service=service)
     document = invoice.canonical
     if recipient.pk != invoice.recipient_id:
         document.buyer = party_from_structure(recipient, with_vat=bool(document.buyer.vat_id))
@@ -336,3 +350,20 @@ def invoice_check(*, data: bytes, filename: str, structure: Structure) -> Valida
         checks=F("checks") + 1, refused=F("refused") + (0 if report.valid else 1)
     )
     return report
+
+
+def inbox_view_save(*, membership: Membership, search) -> InboxView:
+    """Keeps a valid inbox search (its form, `invoices.channels.backoffice.search`) as the
+    agent's default view: the criteria it knows, no page cursor."""
+    params = QueryDict(mutable=True)
+    for name in search.fields:
+        if name in search.data:
+            params.setlist(name, search.data.getlist(name))
+    view, _created = InboxView.objects.update_or_create(
+        membership=membership, defaults={"query": params.urlencode()}
+    )
+    return view
+
+
+def inbox_view_forget(*, membership: Membership) -> None:
+    InboxView.objects.filter(membership=membership).delete()

@@ -8,6 +8,7 @@ another holds FOURNISSEUR on that invoice like any supplier.
 
 from chorus.workflow import SYSTEM, Actor, Transition, Workflow, register
 from chorus.workflow.core import COMMENT, MANDATE_NUMBER, MOTIVE
+from invoices.counts import invoice_counts_on_move
 from invoices.enums import INVOICE_LIFECYCLE_CODES, FlowStatus, InvoiceRole, InvoiceStatus
 from invoices.models import Flow, FlowStatusChange, Invoice, InvoiceStatusChange
 from rejections import catalogue
@@ -89,6 +90,7 @@ INVOICE_WORKFLOW = register(
         roles_of=invoice_roles,
         motive_check=_invoice_motive_check,
         lifecycle_codes=INVOICE_LIFECYCLE_CODES,
+        on_move=invoice_counts_on_move,
     )
 )
 

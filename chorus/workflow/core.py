@@ -105,6 +105,9 @@ class Workflow:
     - `motive_check(transition, code, comment)`: an error message, or None when the motive
       fits the action (the catalogue lives with the kind's callers, not here).
     - `lifecycle_codes`: the reform's lifecycle code of each status, written on history rows.
+    - `on_move(document, source, target)`: called in the move's transaction, after the claim
+      and before the document's attributes change (source "" for a new document's first
+      status): what must change with the status or not at all (the invoices' counts).
     """
 
     model: type[models.Model]
@@ -115,6 +118,7 @@ class Workflow:
     roles_of: Callable[[Actor, models.Model], set[str]]
     motive_check: Callable[[Transition, str, str], str | None] | None = None
     lifecycle_codes: Mapping[str, str] = field(default_factory=dict)
+    on_move: Callable[[models.Model, str, str], None] | None = None
     _follow_ups: dict[str, list[Callable]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self):
@@ -271,6 +275,8 @@ def status_transition(
                 "concurrent",
                 _("Ce document vient d'être traité par quelqu'un d'autre : rechargez-le."),
             )
+        if workflow.on_move is not None:
+            workflow.on_move(document, transition.source, target)
         role = next(iter(sorted(transition.roles & roles)))
         change = workflow.history.objects.create(
             **{workflow.document_field: document},
@@ -301,6 +307,8 @@ def history_start(*, document: models.Model, actor: Actor, **fields: Any) -> mod
     transaction, with the follow-ups of its first status."""
     workflow = workflow_of(document)
     roles = sorted(_roles(workflow, actor, document))
+    if workflow.on_move is not None:
+        workflow.on_move(document, "", document.status)
     change = workflow.history.objects.create(
         **{workflow.document_field: document},
         at=document.status_at,

@@ -259,6 +259,7 @@ def _deposit(item: FlowItem, report):
         service=service,
         actor=flow_depositor(item.flow),
         replaces=item.flow.replaces,
+        channel=item.flow.channel,
     )
     invoice_route(invoice=invoice)
     return invoice

@@ -285,9 +285,15 @@ def test_the_lists_are_paginated(client_in, supplier, user):
         )
     url = reverse("invoices:flow_list")
     first = client_in.get(url)
-    assert len(first.context["page_obj"]) == 20
+    page = first.context["page_obj"]
+    assert len(page) == 20 and first.context["total"] == (25, False)
     assert "fr-pagination" in first.content.decode()
-    assert len(client_in.get(url, {"page": 2}).context["page_obj"]) == 5
+    # The next page starts after the last flow shown (keyset), never by an offset.
+    second = client_in.get(url, {"apres": page.next_cursor}).context["page_obj"]
+    assert len(second) == 5 and not second.has_next
+    assert {f.pk for f in page}.isdisjoint({f.pk for f in second})
+    back = client_in.get(url, {"avant": second.previous_cursor}).context["page_obj"]
+    assert [f.pk for f in back] == [f.pk for f in page]
 
 
 def test_the_flow_list_is_searchable_by_number_state_and_date(upload, supplier, service, client_in):

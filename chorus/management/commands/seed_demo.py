@@ -34,8 +34,8 @@ from chorus.services import audit_record
 from invoices.demo import DemoInvoice, Move, demo_invoices_seed
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
-from rejections.demo import demo_refused_deposits_seed
 from justice_fees.demo import demo_memoires_seed
+from rejections.demo import demo_refused_deposits_seed
 
 DEMO_PASSWORD = "Demo-Chorus-2026"
 ADMIN_PASSWORD = "Admin-Chorus-2026"

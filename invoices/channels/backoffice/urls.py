@@ -8,6 +8,7 @@ app_name = "reception"
 
 urlpatterns = [
     path("factures/", views.InvoiceListView.as_view(), name="invoice_list"),
+    path("factures/vue/", views.InboxViewSaveView.as_view(), name="inbox_view_save"),
     path("factures/<int:pk>/", views.InvoiceDetailView.as_view(), name="invoice_detail"),
     path(
         "factures/<int:pk>/statut/<str:target>/",

@@ -5,25 +5,36 @@ Another structure's invoice, or one of a service the agent does not act for, ans
 suppliers are refused (403). A refused move comes back to the invoice page with its reason.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from chorus.access import MembershipRequiredMixin
-from chorus.pagination import page_of
+from chorus.pagination import AFTER, BEFORE, after, keyset_ordering, keyset_page_of, row_key
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from chorus.workflow.core import MOTIVE
 from invoices.channels.backoffice import forms
+from invoices.channels.backoffice.search import (
+    SORT_COLUMNS,
+    received_search,
+    received_sort,
+    received_tabs,
+    received_total,
+)
 from invoices.channels.pages import ACTION_LABELS, invoice_data, invoice_links, refusal_on_form
 from invoices.enums import InvoiceStatus
 from invoices.formats.facturx import render_pdf
-from invoices.models import AttachmentUpload, DocumentSyntax, Invoice
-from invoices.selectors import invoice_timeline, invoices_listed, invoices_received_for
-from invoices.services import invoice_process
+from invoices.models import AttachmentUpload, DocumentSyntax, InboxView, Invoice
+from invoices.selectors import invoice_timeline, invoices_received_for
+from invoices.services import inbox_view_forget, inbox_view_save, invoice_process
 
 PAGE_SIZE = 20
 
@@ -42,26 +53,66 @@ class BackofficeView(MembershipRequiredMixin, View):
 
 
 class InvoiceListView(BackofficeView):
+    """The inbox: tabs with their counts, the search, a page of invoices read by keyset."""
+
     def get(self, request):
-        search = forms.ReceivedSearchForm(request.GET or None)
-        invoices = self.received()
-        if search.is_valid():
-            data = search.cleaned_data
-            invoices = invoices_listed(
-                invoices,
-                party="supplier",
-                term=data["supplier"],
-                number=data["number"],
-                status=data["status"],
-                date_from=data["date_from"],
-                date_to=data["date_to"],
-            )
+        saved = InboxView.objects.filter(membership=self.membership).first()
+        if not request.GET and saved is not None and saved.query:
+            return redirect(f"{request.path}?{saved.query}")
+        search_form, invoices = received_search(self.membership, request.GET)
+        key, descending = received_sort(search_form)
+        page = keyset_page_of(request, invoices, key=key, descending=descending, per_page=PAGE_SIZE)
+        query = search_query(request.GET)
         return self.render_page(
             "invoices/backoffice/invoice_list.html",
-            search=search,
-            searched=bool(request.GET.keys() - {"page"}),
-            page_obj=page_of(request, invoices, PAGE_SIZE),
+            search=search_form,
+            searched=bool(request.GET.keys() - {"page", AFTER, BEFORE, "tab", "sort"}),
+            page_obj=page,
+            tabs=received_tabs(self.membership, search_form),
+            total=received_total(self.membership, search_form, invoices),
+            query=query,
+            saved_view=saved,
         )
+
+
+def search_query(params) -> str:
+    """The search's query string, without the page's cursor."""
+    params = params.copy()
+    for name in (AFTER, BEFORE, "page"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+class InboxViewSaveView(BackofficeView):
+    """Saves the search posted (`query`) as the agent's default view of the inbox, or
+    forgets it (`forget`)."""
+
+    def post(self, request):
+        if request.POST.get("forget"):
+            inbox_view_forget(membership=self.membership)
+            messages.success(request, _("Votre vue par défaut est supprimée."))
+            return redirect(f"{reverse('reception:invoice_list')}?tab=")
+        params = QueryDict(request.POST.get("query", ""))
+        search_form, _invoices = received_search(self.membership, params)
+        if params and not search_form.is_valid():
+            messages.error(
+                request,
+                _("Cette recherche contient des erreurs : corrigez-la avant de l'enregistrer."),
+            )
+            return redirect(f"{reverse('reception:invoice_list')}?{search_query(params)}")
+        query = inbox_view_save(membership=self.membership, search=search_form).query
+        messages.success(
+            request,
+            _("Cette recherche s'affichera désormais à l'ouverture de vos factures reçues."),
+        )
+        return redirect(f"{reverse('reception:invoice_list')}?{query}")
+
+
+def with_query(url: str, request) -> str:
+    """`url` with the search the agent came from, so that the invoice page keeps its
+    "previous / next" after a move."""
+    query = search_query(request.GET)
+    return f"{url}?{query}" if query else url
 
 
 class InvoiceMixin:
@@ -74,6 +125,31 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
 
     def get(self, request, pk):
         return self.render_detail(self.get_invoice(pk))
+
+    def neighbours(self, invoice) -> dict:
+        """The invoices before and after this one in the search the agent came from (carried
+        in the query string), found from its sort key as the next page would be."""
+        query = search_query(self.request.GET)
+        if not query:
+            return {}
+        search_form, invoices = received_search(self.membership, self.request.GET)
+        key, descending = received_sort(search_form)
+        values = row_key(invoice, SORT_COLUMNS.get(key, key))
+        found = {}
+        for name, down, reverse_order in (
+            ("previous", not descending, True),
+            ("next", descending, False),
+        ):
+            pk = (
+                invoices.filter(after(key, values, descending=down))
+                .order_by(*keyset_ordering(key, descending, reverse=reverse_order))
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is not None:
+                found[name] = f"{reverse('reception:invoice_detail', args=[pk])}?{query}"
+        found["list"] = f"{reverse('reception:invoice_list')}?{query}"
+        return found
 
     def render_detail(self, invoice, *, bound=None, dispute=None, refusal="", status=200):
         """The page, with `bound` (a posted form with its errors) in place of its blank
@@ -92,8 +168,9 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
                 {
                     "transition": transition,
                     "label": ACTION_LABELS[transition.action],
-                    "url": reverse(
-                        "reception:invoice_process", args=[invoice.pk, transition.target]
+                    "url": with_query(
+                        reverse("reception:invoice_process", args=[invoice.pk, transition.target]),
+                        self.request,
                     ),
                     "form": bound if is_bound else forms.ProcessForm(transition=transition),
                     "open": is_bound,
@@ -114,6 +191,8 @@ class InvoiceDetailView(InvoiceMixin, BackofficeView):
             ),
             refusal=refusal,
             **invoice_links(invoice, visible=self.received(), url_name="reception:invoice_detail"),
+            neighbours=self.neighbours(invoice),
+            query=search_query(self.request.GET),
             **invoice_data(invoice),
         )
 
@@ -174,7 +253,7 @@ class InvoiceDisputeView(InvoiceDetailView):
                 "status": InvoiceStatus(transitions[data["outcome"]].target).label,
             },
         )
-        return redirect("reception:invoice_detail", pk=invoice.pk)
+        return redirect(with_query(reverse("reception:invoice_detail", args=[invoice.pk]), request))
 
 
 class InvoiceProcessView(InvoiceDetailView):
@@ -216,12 +295,15 @@ class InvoiceProcessView(InvoiceDetailView):
             _("La facture %(number)s passe au statut « %(status)s ».")
             % {"number": invoice.number, "status": InvoiceStatus(target).label},
         )
-        return redirect("reception:invoice_detail", pk=invoice.pk)
+        return redirect(with_query(reverse("reception:invoice_detail", args=[invoice.pk]), request))
 
 
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": [SELF]}), name="dispatch")
 class InvoiceDocumentView(InvoiceMixin, BackofficeView):
     """The invoice to read, shown in the browser: the Factur-X as received, or for UBL and
-    CII a PDF the platform renders from the data."""
+    CII a PDF the platform renders from the data. The invoice page shows it beside the data,
+    framed: the platform's own pages may frame it, no other site."""
 
     def get(self, request, pk):
         invoice = self.get_invoice(pk)

@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from chorus.access import MembershipRequiredMixin
-from chorus.pagination import page_of
+from chorus.pagination import AFTER, BEFORE, capped_count, keyset_page_of, page_of
 from chorus.selectors import public_structures_search
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from invoices import canonical as c
@@ -691,7 +691,9 @@ class FlowStatusView(FlowMixin, PortalView):
 class FlowListView(PortalView):
     def get(self, request):
         search = forms.FlowSearchForm(request.GET or None)
-        flows = Flow.objects.filter(structure=self.structure).select_related("submitted_by")
+        flows = Flow.objects.filter(structure=self.structure).only(
+            "id", "number", "filename", "channel", "status", "status_at", "created_at"
+        )
         if search.is_valid():
             data = search.cleaned_data
             if data["number"]:
@@ -707,8 +709,9 @@ class FlowListView(PortalView):
         return self.render_page(
             "invoices/portal/flow_list.html",
             search=search,
-            searched=bool(request.GET.keys() - {"page"}),
-            page_obj=page_of(request, flows, PAGE_SIZE),
+            searched=bool(request.GET.keys() - {"page", AFTER, BEFORE}),
+            page_obj=keyset_page_of(request, flows, key="created_at", per_page=PAGE_SIZE),
+            total=capped_count(flows),
         )
 
 
@@ -759,11 +762,32 @@ class FlowReportPdfView(FlowMixin, PortalView):
 # Invoices --------------------------------------------------------------------------------
 
 
+# The columns the supplier's list of invoices shows: never the document nor the file.
+SUPPLIER_LIST_COLUMNS = (
+    "id",
+    "number",
+    "type_code",
+    "issue_date",
+    "total_with_vat",
+    "currency",
+    "status",
+    "status_at",
+    "buyer_identifier",
+    "created_at",
+    "recipient__legal_name",
+    "service__code",
+)
+
+
 class InvoiceListView(PortalView):
+    """The supplier's invoices, newest deposit first, read by keyset (chorus.pagination)."""
+
     def get(self, request):
         search = forms.InvoiceSearchForm(request.GET or None)
-        invoices = Invoice.objects.filter(supplier=self.structure).select_related(
-            "recipient", "service"
+        invoices = (
+            Invoice.objects.filter(supplier=self.structure)
+            .select_related("recipient", "service")
+            .only(*SUPPLIER_LIST_COLUMNS)
         )
         if search.is_valid():
             data = search.cleaned_data
@@ -779,8 +803,9 @@ class InvoiceListView(PortalView):
         return self.render_page(
             "invoices/portal/invoice_list.html",
             search=search,
-            searched=bool(request.GET.keys() - {"page"}),
-            page_obj=page_of(request, invoices, PAGE_SIZE),
+            searched=bool(request.GET.keys() - {"page", AFTER, BEFORE}),
+            page_obj=keyset_page_of(request, invoices, key="created_at", per_page=PAGE_SIZE),
+            total=capped_count(invoices),
         )
 
 
