@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from invoices.channels.backoffice import views
+from invoices.channels.backoffice import bulk_views, dashboard_views, views
 
 app_name = "reception"
 
@@ -29,6 +29,29 @@ urlpatterns = [
         "factures/<int:pk>/pieces/<int:index>/",
         views.EmbeddedAttachmentView.as_view(),
         name="embedded_attachment",
+    ),
+    path("tableau-de-bord/", dashboard_views.DashboardView.as_view(), name="dashboard"),
+    # Working on many invoices (issue 8 §3).
+    path("factures/export.csv", bulk_views.InvoiceExportView.as_view(), name="invoice_export"),
+    path(
+        "factures/<int:pk>/historique.csv",
+        bulk_views.InvoiceHistoryExportView.as_view(),
+        name="invoice_history_export",
+    ),
+    path(
+        "factures/traitement-par-lot/",
+        bulk_views.BulkOperationCreateView.as_view(),
+        name="bulk_create",
+    ),
+    path(
+        "traitements/<int:pk>/",
+        bulk_views.BulkOperationView.as_view(),
+        name="bulk_operation",
+    ),
+    path(
+        "traitements/<int:pk>/avancement.json",
+        bulk_views.BulkOperationProgressView.as_view(),
+        name="bulk_operation_progress",
     ),
     path(
         "pieces-jointes/<int:pk>/",

@@ -18,11 +18,13 @@ from chorus.pagination import page_of
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from chorus.workflow.core import MOTIVE
 from invoices.channels.backoffice import forms
+from invoices.channels.backoffice.bulk_forms import bulk_bar_context
+from invoices.channels.backoffice.search import received_search
 from invoices.channels.pages import ACTION_LABELS, invoice_data, refusal_on_form
 from invoices.enums import InvoiceStatus
 from invoices.formats.facturx import render_pdf
 from invoices.models import AttachmentUpload, DocumentSyntax, Invoice
-from invoices.selectors import invoice_timeline, invoices_listed, invoices_received_for
+from invoices.selectors import invoice_timeline, invoices_received_for
 from invoices.services import invoice_process
 
 PAGE_SIZE = 20
@@ -43,24 +45,19 @@ class BackofficeView(MembershipRequiredMixin, View):
 
 class InvoiceListView(BackofficeView):
     def get(self, request):
-        search = forms.ReceivedSearchForm(request.GET or None)
-        invoices = self.received()
-        if search.is_valid():
-            data = search.cleaned_data
-            invoices = invoices_listed(
-                invoices,
-                party="supplier",
-                term=data["supplier"],
-                number=data["number"],
-                status=data["status"],
-                date_from=data["date_from"],
-                date_to=data["date_to"],
-            )
+        return self.render_list(request.GET)
+
+    def render_list(self, params, *, bulk=None, status: int = 200) -> HttpResponse:
+        """The inbox for the search `params`; `bulk`: the bulk action form posted with its
+        errors, in place of a blank one."""
+        search, invoices = received_search(self.membership, params)
         return self.render_page(
             "invoices/backoffice/invoice_list.html",
+            status=status,
             search=search,
-            searched=bool(request.GET.keys() - {"page"}),
-            page_obj=page_of(request, invoices, PAGE_SIZE),
+            searched=bool(params.keys() - {"page"}),
+            page_obj=page_of(self.request, invoices, PAGE_SIZE),
+            **bulk_bar_context(params, bulk),
         )
 
 
