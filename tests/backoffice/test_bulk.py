@@ -152,9 +152,11 @@ def test_a_run_after_a_crash_resumes_without_moving_any_invoice_twice(agent, wor
             raise RuntimeError("worker lost")
         return real(**kwargs)
 
-    with mock.patch.object(bulk, "invoice_process", crash_on_third):
-        with pytest.raises(RuntimeError):
-            bulk.bulk_operation_run(operation.pk)
+    with (
+        mock.patch.object(bulk, "invoice_process", crash_on_third),
+        pytest.raises(RuntimeError),
+    ):
+        bulk.bulk_operation_run(operation.pk)
     operation.refresh_from_db()
     assert (operation.status, operation.done, operation.cursor) == (
         BulkStatus.EN_COURS,
