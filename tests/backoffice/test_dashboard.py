@@ -90,3 +90,30 @@ def test_the_page_shows_the_figures_and_links_the_oldest(client, agent, works, s
 def test_the_dashboard_is_for_agents_only(client, seller):
     assert logged_in(client, seller).get(URL).status_code == 403
     assert client.logout() is None and client.get(URL).status_code == 302
+
+
+def test_the_demo_world_shows_the_dashboard_and_a_finished_bulk_operation(client):
+    from django.core.management import call_command
+
+    from chorus.models import Membership
+    from invoices.channels.backoffice.models import BulkOperation, BulkStatus
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: one operation, invoices dated once
+
+    operation = BulkOperation.objects.get()
+    assert (operation.status, operation.done, operation.refused_count) == (
+        BulkStatus.TERMINEE,
+        3,
+        1,
+    )
+    assert operation.refusals.get().number == "FA-2026-0102"
+    hugo = Membership.objects.get(user__email="hugo.petit@montresor-sur-indre.example")
+    dashboard = reception_dashboard(hugo)
+    assert dashboard.arrived_today >= 1
+    assert [i.number for i in dashboard.oldest_to_process][:2] == ["FA-2026-0114", "FA-2026-0113"]
+    assert dashboard.oldest_to_process[0].days >= 37
+    assert dashboard.unpaid_late >= 2
+    assert dashboard.suspended == 1
+    page = logged_in(client, hugo).get(reverse("reception:bulk_operation", args=[operation.pk]))
+    assert "3 factures traitées" in page.content.decode()

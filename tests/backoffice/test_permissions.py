@@ -66,6 +66,8 @@ def test_an_agent_reaches_only_the_invoices_of_their_services(client, world, age
 
     for name in ("invoice_detail", "invoice_history_export", "invoice_document", "invoice_file"):
         assert client.get(reverse(f"reception:{name}", args=[other.pk])).status_code == 404, name
-    assert client.get(reverse("reception:invoice_detail", args=[world["own"].pk])).status_code == 200
+    assert (
+        client.get(reverse("reception:invoice_detail", args=[world["own"].pk])).status_code == 200
+    )
     listed = client.get(reverse("reception:invoice_list")).context["page_obj"]
     assert [i.pk for i in listed] == [world["own"].pk]
