@@ -117,3 +117,20 @@ def test_the_demo_world_shows_the_dashboard_and_a_finished_bulk_operation(client
     assert dashboard.suspended == 1
     page = logged_in(client, hugo).get(reverse("reception:bulk_operation", args=[operation.pk]))
     assert "3 factures traitées" in page.content.decode()
+
+
+def test_the_back_office_pages_speak_english_when_asked(client, manager, works, supplier):
+    from django.conf import settings
+
+    aged(available(supplier=supplier, service=works), deposited_days=10)
+    client = logged_in(client, manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    dashboard = client.get(URL).content.decode()
+    inbox = client.get(reverse("reception:invoice_list")).content.decode()
+    agents = client.get(reverse("reception:agents")).content.decode()
+
+    assert "Reception dashboard" in dashboard
+    assert "Legal limit: 30 days" in dashboard
+    assert "Apply to the ticked invoices" in inbox and "Export the search (CSV)" in inbox
+    assert "Invite an agent" in agents

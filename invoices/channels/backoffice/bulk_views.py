@@ -15,6 +15,7 @@ from invoices.channels.backoffice.search import received_search
 from invoices.channels.backoffice.views import BackofficeView, InvoiceListView, InvoiceMixin
 from invoices.channels.pages import ACTION_LABELS
 from invoices.selectors import invoice_timeline
+from rejections.models import Motive
 
 
 class BulkOperationCreateView(InvoiceListView):
@@ -65,6 +66,7 @@ class BulkOperationView(BulkOperationMixin, BackofficeView):
             "invoices/backoffice/bulk_operation.html",
             operation=operation,
             action_label=ACTION_LABELS.get(operation.action, operation.action),
+            motive=Motive.objects.filter(pk=operation.motive).first() if operation.motive else None,
             refusals=operation.refusals.select_related("invoice")[:500],
         )
 
