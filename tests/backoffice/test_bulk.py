@@ -303,3 +303,21 @@ def test_the_inbox_shows_a_checkbox_per_invoice_and_the_bulk_bar(client, agent, 
     assert 'id="bulk-form"' in html
     assert "status=MISE_A_DISPOSITION" in page.context["bulk"]["search"].value()
     assert reverse("reception:invoice_export") + "?status=MISE_A_DISPOSITION" in html
+
+
+def test_a_search_with_errors_is_never_taken_whole(
+    client, django_capture_on_commit_callbacks, agent, works, supplier
+):
+    invoice = available(supplier=supplier, service=works)
+
+    response = post_bulk(
+        logged_in(client, agent),
+        django_capture_on_commit_callbacks,
+        action="certify",
+        scope="search",
+        search="date_from=pas-une-date",
+    )
+
+    assert response.status_code == 400
+    assert "La recherche contient des erreurs" in response.context["bulk"].non_field_errors()[0]
+    assert statuses(invoice) == [S.MISE_A_DISPOSITION]

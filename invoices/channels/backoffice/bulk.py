@@ -87,7 +87,11 @@ def bulk_operation_create(
         )
         fields.update(invoice_ids=visible, total=len(visible))
     else:
-        _form, invoices = received_search(membership, criteria_query(search or {}))
+        form, invoices = received_search(membership, criteria_query(search or {}))
+        if form.is_bound and not form.is_valid():
+            raise ValidationError(
+                _("La recherche contient des erreurs : corrigez-la avant de la traiter en entier.")
+            )
         figures = invoices.order_by().aggregate(total=Count("pk"), last=Max("pk"))
         fields.update(search=search or {}, total=figures["total"], last_id_bound=figures["last"])
     if not fields["total"]:

@@ -75,7 +75,9 @@ def reception_dashboard(
         )
         for i, (_label, low, high) in enumerate(AGE_BANDS)
     }
-    figures = invoices.aggregate(
+    # Only the rows a figure counts: the unpaid ones and this week's arrivals (paid and
+    # rejected invoices, most of a year's, are never read).
+    figures = invoices.filter(Q(status__in=UNPAID) | Q(created_at__gte=week)).aggregate(
         arrived_today=Count("pk", filter=Q(created_at__gte=today)),
         arrived_week=Count("pk", filter=Q(created_at__gte=week)),
         to_process=Count("pk", filter=Q(status__in=TO_PROCESS)),
