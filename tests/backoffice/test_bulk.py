@@ -321,3 +321,21 @@ def test_a_search_with_errors_is_never_taken_whole(
     assert response.status_code == 400
     assert "La recherche contient des erreurs" in response.context["bulk"].non_field_errors()[0]
     assert statuses(invoice) == [S.MISE_A_DISPOSITION]
+
+
+def test_the_recent_operations_are_listed_to_their_agent_and_the_managers(
+    client, agent, manager, works, supplier
+):
+    invoice = available(supplier=supplier, service=works)
+    operation = bulk.bulk_operation_create(
+        membership=agent, action="certify", invoice_ids=[invoice.pk]
+    )
+    colleague = MembershipFactory(structure=works.structure, role="UTILISATEUR")
+    url = reverse("reception:bulk_operations")
+
+    own = logged_in(client, agent).get(url).context["operations"]
+    managed = logged_in(client, manager).get(url).context["operations"]
+    others = logged_in(client, colleague).get(url).context["operations"]
+
+    assert [o.pk for o in own] == [o.pk for o in managed] == [operation.pk]
+    assert others == []

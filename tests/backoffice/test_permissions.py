@@ -35,6 +35,7 @@ def every_url(world, agent, works):
         ("post", reverse("reception:invoice_process", args=[own.pk, "SERVICE_FAIT"])),
         ("post", reverse("reception:invoice_dispute", args=[own.pk])),
         ("post", reverse("reception:bulk_create")),
+        ("get", reverse("reception:bulk_operations")),
         ("get", reverse("reception:bulk_operation", args=[operation.pk])),
         ("get", reverse("reception:bulk_operation_progress", args=[operation.pk])),
         ("get", reverse("reception:agents")),

@@ -17,6 +17,8 @@ from invoices.channels.pages import ACTION_LABELS
 from invoices.selectors import invoice_timeline
 from rejections.models import Motive
 
+OPERATIONS_SHOWN = 50
+
 
 class BulkOperationCreateView(InvoiceListView):
     """The bulk bar posted: the operation is recorded and queued, the agent watches it."""
@@ -54,6 +56,19 @@ class BulkOperationMixin:
         if not self.membership.is_manager:
             operations = operations.filter(membership=self.membership)
         return get_object_or_404(operations, pk=pk)
+
+
+class BulkOperationListView(BackofficeView):
+    """The recent bulk operations: the agent's own, or all the structure's for a manager."""
+
+    def get(self, request):
+        operations = BulkOperation.objects.filter(structure=self.structure)
+        if not self.membership.is_manager:
+            operations = operations.filter(membership=self.membership)
+        operations = list(operations.select_related("created_by")[:OPERATIONS_SHOWN])
+        for operation in operations:
+            operation.action_label = ACTION_LABELS.get(operation.action, operation.action)
+        return self.render_page("invoices/backoffice/bulk_operations.html", operations=operations)
 
 
 class BulkOperationView(BulkOperationMixin, BackofficeView):

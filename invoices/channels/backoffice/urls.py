@@ -43,6 +43,7 @@ urlpatterns = [
         bulk_views.BulkOperationCreateView.as_view(),
         name="bulk_create",
     ),
+    path("traitements/", bulk_views.BulkOperationListView.as_view(), name="bulk_operations"),
     path(
         "traitements/<int:pk>/",
         bulk_views.BulkOperationView.as_view(),
