@@ -101,6 +101,10 @@ def test_a_secondary_manager_cannot_make_a_principal_manager(client, works):
 
 
 def test_a_manager_sets_an_agents_role_and_services(client, manager, agent, works, school):
+    page = logged_in(client, manager).get(reverse("reception:agent", args=[agent.pk]))
+    assert page.context["form"].initial["services"] == [works]
+    assert reverse("reception:agent_remove", args=[agent.pk]) in page.content.decode()
+
     response = logged_in(client, manager).post(
         reverse("reception:agent", args=[agent.pk]),
         {"role": Role.UTILISATEUR, "services": [school.pk]},
