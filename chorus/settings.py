@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "chorus",
     "suppliers",
     "invoices",
+    "invoices.channels.backoffice",
     "rejections",
     "justice_fees",
     "energy_refunds",

@@ -31,6 +31,7 @@ from chorus.models import (
     User,
 )
 from chorus.services import audit_record
+from invoices.channels.backoffice.demo import DemoBulk, backoffice_demo_seed
 from invoices.demo import DemoInvoice, Move, demo_invoices_seed
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
@@ -309,6 +310,26 @@ DEMO_INVOICES = [
 ]  # fmt: skip
 
 
+# The commune's finance department's day (the reception dashboard): invoices arrived this
+# week, two waiting past the legal 30 days, and a morning's certifications done in bulk by
+# Hugo, one refused (FA-2026-0102 is suspended).
+BACKOFFICE_DEMO_INVOICES = [
+    DemoInvoice("FA-2026-0110", SME, COMMUNE, "FINANCES", "", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=2),
+    DemoInvoice("FA-2026-0111", SME, COMMUNE, "FINANCES", "", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=5),
+    DemoInvoice("FA-2026-0112", SME, COMMUNE, "FINANCES", "", JOINERY, channel=API, depositor=TECHNICAL_LOGIN, days_ago=6),
+    DemoInvoice("FA-2026-0113", SME, COMMUNE, "FINANCES", "", REPAIRS, channel=API, depositor=TECHNICAL_LOGIN, days_ago=33),
+    DemoInvoice("FA-2026-0114", SME, COMMUNE, "FINANCES", "", JOINERY, channel=API, depositor=TECHNICAL_LOGIN, days_ago=38),
+    DemoInvoice("LVL-2026-5560", ETI, COMMUNE, "FINANCES", "", TRANSPORT, channel=API, depositor=EDI_TECHNICAL_LOGIN, days_ago=0),
+]  # fmt: skip
+BACKOFFICE_DEMO_BULK = DemoBulk(
+    by=HUGO,
+    structure=COMMUNE,
+    action="certify",
+    numbers=("FA-2026-0110", "FA-2026-0111", "FA-2026-0112", "FA-2026-0102"),
+    comment="Réparations constatées lors de la tournée du lundi.",
+)
+
+
 def _upsert(model, lookup: dict, values: dict, *, password: str | None = None):
     """Creates or updates one object by its natural key; writes and audits only on a change."""
     obj = model.objects.filter(**lookup).first()
@@ -582,6 +603,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo_world_seed()
         demo_invoices_seed(DEMO_INVOICES)
+        demo_invoices_seed(BACKOFFICE_DEMO_INVOICES)
+        backoffice_demo_seed(
+            invoices=DEMO_INVOICES + BACKOFFICE_DEMO_INVOICES, bulk=BACKOFFICE_DEMO_BULK
+        )
         demo_refused_deposits_seed(supplier=SME, recipient=COMMUNE, technical_login=TECHNICAL_LOGIN)
         demo_memoires_seed(
             tribunal=TRIBUNAL,

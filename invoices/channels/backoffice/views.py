@@ -22,6 +22,7 @@ from chorus.pagination import AFTER, BEFORE, after, keyset_ordering, keyset_page
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from chorus.workflow.core import MOTIVE
 from invoices.channels.backoffice import forms
+from invoices.channels.backoffice.bulk_forms import bulk_bar_context
 from invoices.channels.backoffice.search import (
     SORT_COLUMNS,
     received_search,
@@ -59,19 +60,30 @@ class InvoiceListView(BackofficeView):
         saved = InboxView.objects.filter(membership=self.membership).first()
         if not request.GET and saved is not None and saved.query:
             return redirect(f"{request.path}?{saved.query}")
-        search_form, invoices = received_search(self.membership, request.GET)
+        return self.render_list(request.GET, saved_view=saved)
+
+    def render_list(self, params, *, bulk=None, saved_view=None, status: int = 200):
+        """The inbox for the search `params`; `bulk`: the bulk action form posted with its
+        errors, in place of a blank one."""
+        search_form, invoices = received_search(self.membership, params)
         key, descending = received_sort(search_form)
-        page = keyset_page_of(request, invoices, key=key, descending=descending, per_page=PAGE_SIZE)
-        query = search_query(request.GET)
+        page = keyset_page_of(
+            self.request, invoices, key=key, descending=descending, per_page=PAGE_SIZE
+        )
+        query = search_query(params)
+        if saved_view is None:
+            saved_view = InboxView.objects.filter(membership=self.membership).first()
         return self.render_page(
             "invoices/backoffice/invoice_list.html",
+            status=status,
             search=search_form,
-            searched=bool(request.GET.keys() - {"page", AFTER, BEFORE, "tab", "sort"}),
+            searched=bool(params.keys() - {"page", AFTER, BEFORE, "tab", "sort"}),
             page_obj=page,
             tabs=received_tabs(self.membership, search_form),
             total=received_total(self.membership, search_form, invoices),
             query=query,
-            saved_view=saved,
+            saved_view=saved_view,
+            **bulk_bar_context(query, bulk),
         )
 
 

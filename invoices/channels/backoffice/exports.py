@@ -1,0 +1,192 @@
+"""CSV exports for the agents' accounting: a search's invoices, and one invoice's history.
+
+French-friendly CSV, as a spreadsheet opened in France reads it without an import wizard:
+UTF-8 with a byte order mark, semicolon-separated, decimal comma, dates as dd/mm/yyyy.
+A text cell starting with = + - @, a tab or a carriage return is prefixed with an apostrophe
+so that no spreadsheet runs it as a formula (CSV injection); amounts are written by the
+platform and never escaped.
+
+The search export reads only its columns (`.values()`, never the stored document nor the
+file), streams them from a server-side cursor (`iterator(chunk_size=...)`) and holds one
+chunk in memory at a time, whatever the number of invoices.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invoices.enums import InvoiceStatus
+from invoices.models import Invoice, InvoiceStatusChange
+
+BOM = "\ufeff"
+CHUNK_SIZE = 2000
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value) -> str:
+    """A text cell, escaped against formula injection."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def amount(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def day(value) -> str:
+    if not value:
+        return ""
+    if hasattr(value, "hour"):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+class _Echo:
+    """csv.writer writes to it; each row comes back as a string to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield BOM + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def invoice_columns() -> list[str]:
+    return [
+        _("Numéro de facture"),
+        _("Date d'émission"),
+        _("Date de dépôt"),
+        _("Fournisseur"),
+        _("SIRET du fournisseur"),
+        _("Code service"),
+        _("Engagement juridique"),
+        _("Montant HT"),
+        _("Montant TVA"),
+        _("Montant TTC"),
+        _("Devise"),
+        _("Statut"),
+        _("Date du statut"),
+        _("Date d'échéance"),
+        _("Numéro de mandat"),
+        _("Canal de dépôt"),
+    ]
+
+
+def invoice_rows(invoices: QuerySet[Invoice]) -> Iterator[list[str]]:
+    """One row per invoice of the search, in its order."""
+    mandate = InvoiceStatusChange.objects.filter(
+        invoice=OuterRef("pk"), target=InvoiceStatus.MANDATEE
+    ).order_by("-at", "-pk")
+    values = (
+        invoices.select_related(None)
+        .annotate(
+            supplier_siret=F("supplier__identifier"),
+            service_code=F("service__code"),
+            mandate_number=Subquery(mandate.values("mandate_number")[:1]),
+        )
+        .values_list(
+            "number",
+            "issue_date",
+            "created_at",
+            "supplier_name",
+            "supplier_siret",
+            "service_code",
+            "buyer_reference",
+            "order_reference",
+            "total_without_vat",
+            "total_with_vat",
+            "currency",
+            "status",
+            "status_at",
+            "due_date",
+            "mandate_number",
+            "channel",
+        )
+    )
+    labels = dict(InvoiceStatus.choices)
+    for (
+        number,
+        issue_date,
+        created_at,
+        supplier_name,
+        supplier_siret,
+        service_code,
+        buyer_reference,
+        order_reference,
+        without_vat,
+        with_vat,
+        currency,
+        status,
+        status_at,
+        due_date,
+        mandate_number,
+        channel,
+    ) in values.iterator(chunk_size=CHUNK_SIZE):
+        vat = with_vat - without_vat if with_vat is not None and without_vat is not None else None
+        yield [
+            cell(number),
+            day(issue_date),
+            day(created_at),
+            cell(supplier_name),
+            cell(supplier_siret),
+            cell(service_code or buyer_reference),
+            cell(order_reference),
+            amount(without_vat),
+            amount(vat),
+            amount(with_vat),
+            cell(currency),
+            str(labels.get(status, status)),
+            day(status_at),
+            day(due_date),
+            cell(mandate_number),
+            cell(channel),
+        ]
+
+
+def history_columns() -> list[str]:
+    return [
+        _("Date"),
+        _("Statut précédent"),
+        _("Nouveau statut"),
+        _("Action"),
+        _("Auteur"),
+        _("En qualité de"),
+        _("Structure"),
+        _("Canal"),
+        _("Code motif"),
+        _("Motif"),
+        _("Commentaire"),
+        _("Numéro de mandat"),
+        _("Code cycle de vie"),
+    ]
+
+
+def history_rows(timeline: list[InvoiceStatusChange]) -> Iterator[list[str]]:
+    """The rows of an invoice's history (`invoices.selectors.invoice_timeline`), oldest first."""
+    labels = dict(InvoiceStatus.choices)
+    for change in timeline:
+        yield [
+            day(change.at),
+            str(labels.get(change.source, change.source)),
+            str(labels.get(change.target, change.target)),
+            cell(change.action),
+            cell(_("la plateforme") if change.actor_role == "SYSTEME" else change.actor_label),
+            cell(change.actor_role),
+            cell(change.structure.legal_name if change.structure else ""),
+            str(change.get_channel_display()),
+            cell(change.motive),
+            cell(change.motive_label if change.motive else ""),
+            cell(change.comment),
+            cell(change.mandate_number),
+            cell(change.lifecycle_code),
+        ]
