@@ -59,6 +59,7 @@ def seller(supplier):
 def available(*, supplier, service=None, recipient=None, **document):
     """An invoice made available to its recipient (a portal one), numbered afresh."""
     recipient = recipient or (service.structure if service else PublicStructureFactory())
+    document.setdefault("seller_name", supplier.legal_name)  # the supplier names itself
     document = french_invoice(
         number=document.pop("number", f"FA-2025-{next(NUMBERS):05d}"),
         seller_siret=supplier.identifier,

@@ -14,7 +14,7 @@ from chorus.models import Membership
 from invoices.channels.backoffice.bulk import bulk_operation_create, bulk_operation_run
 from invoices.channels.backoffice.models import BulkOperation
 from invoices.demo import DemoInvoice
-from invoices.demo import _tasks_inline as tasks_inline
+from invoices.demo import tasks_inline as tasks_inline
 from invoices.models import Invoice, InvoiceStatusChange
 
 # The platform's own moves, right after the deposit.
