@@ -14,6 +14,7 @@ urlpatterns = [
     path("fournisseurs/", include("suppliers.urls")),
     path("factures/", include("invoices.urls")),
     path("reception/", include("invoices.channels.backoffice.urls")),
+    path("", include("energy_refunds.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("chorus.api.urls")),
