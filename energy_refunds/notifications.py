@@ -68,6 +68,7 @@ def refund_change_notify(change_id: int) -> int:
             context={
                 "request": request,
                 "change": change,
+                "status": RefundStatus(change.target).label,  # read in the e-mail's language
                 "motive": motive,
                 "link": settings.CHORUS_SITE_URL + path,
             },
