@@ -31,6 +31,7 @@ from chorus.models import (
     User,
 )
 from chorus.services import audit_record
+from energy_refunds.demo import energy_refunds_demo_seed
 from invoices.demo import DemoInvoice, Move, demo_invoices_seed
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
@@ -569,6 +570,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo_world_seed()
         demo_invoices_seed(DEMO_INVOICES)
+        refund_logins = energy_refunds_demo_seed(DEMO_PASSWORD)
         world = demo_world_describe()
         if options["json"]:
             self.stdout.write(json.dumps(world, ensure_ascii=False, indent=2))
@@ -581,6 +583,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user['email']:50} {user['password']:20} {user['role']} {user['structure'] or ''}"
             )
+        self.stdout.write("Remboursements TIC (agriculteurs, DDFiP) :")
+        for email, password, role in refund_logins:
+            self.stdout.write(f"  {email:50} {password:20} {role}")
         for key, label in (("api", "API (fournisseur)"), ("api_recipient", "API (destinataire)")):
             api = world[key]
             self.stdout.write(
