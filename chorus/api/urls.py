@@ -49,5 +49,6 @@ urlpatterns = [
     ),
     path("", include("invoices.api.urls")),
     path("", include("rejections.api.urls")),
+    path("", include("energy_refunds.api.urls")),
     re_path(r"^(?:api|cpro)/", errors.path_not_found),
 ]
