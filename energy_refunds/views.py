@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -346,6 +347,12 @@ class PreviewView(FarmView):
             if quantity > 0:
                 extra = [(product, quantity)]
         amounts = request_amounts(refund, extra)
+
+        def shown(value, places=2):
+            # As the page shows amounts: in the user's language (1777,49 in French).
+            return None if value is None else number_format(value, places)
+
+        keys = ("gross", "advance_deducted", "net", "advance")
         return JsonResponse(
             {
                 "products": [
@@ -356,13 +363,13 @@ class PreviewView(FarmView):
                         "quantity": str(t.quantity),
                         "rate": None if t.rate is None else str(t.rate),
                         "amount": None if t.amount is None else str(t.amount),
+                        "quantity_display": number_format(t.quantity.normalize()),
+                        "amount_display": shown(t.amount),
                     }
                     for t in amounts.products
                 ],
-                "gross": str(amounts.gross),
-                "advance_deducted": str(amounts.advance_deducted),
-                "net": str(amounts.net),
-                "advance": str(amounts.advance),
+                **{key: str(getattr(amounts, key)) for key in keys},
+                "display": {key: shown(getattr(amounts, key)) for key in keys},
                 "notes": notes,
             }
         )

@@ -14,9 +14,10 @@
   function show(data) {
     var summary = box.querySelector("[data-preview=summary]");
     var lines = data.products.map(function (p) {
-      return p.label + " : " + p.quantity + " " + p.unit + (p.amount === null ? " (—)" : " → " + p.amount + " €");
+      return p.label + " : " + p.quantity_display + " " + p.unit +
+        (p.amount === null ? " (—)" : " → " + p.amount_display + " €");
     });
-    summary.textContent = lines.join(" ; ") + " — " + box.dataset.total + " " + data.gross + " €";
+    summary.textContent = lines.join(" ; ") + " — " + box.dataset.total + " " + data.display.gross + " €";
     var notes = box.querySelector("[data-preview=notes]");
     notes.textContent = "";
     data.notes.forEach(function (text) {
@@ -27,7 +28,7 @@
     box.hidden = false;
     ["gross", "advance_deducted", "net", "advance"].forEach(function (key) {
       var cell = document.querySelector("#refund-amounts [data-preview=" + key + "]");
-      if (cell) { cell.textContent = data[key] + " €"; }
+      if (cell) { cell.textContent = data.display[key] + " €"; }
     });
   }
 
