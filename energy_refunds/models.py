@@ -330,7 +330,7 @@ class RefundAttachment(models.Model):
     )
     kind = models.CharField(_("nature"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("fichier"), upload_to=_attachment_upload_to)
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom du fichier"), max_length=200)
     change = models.ForeignKey(
         RefundStatusChange,
         on_delete=models.PROTECT,

@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('DE_MINIMIS', 'Attestation de minimis'), ('RIB', "Relevé d'identité bancaire"), ('COMPLEMENT', 'Pièce complémentaire'), ('AUTRE', 'Autre pièce')], max_length=20, verbose_name='nature')),
                 ('file', models.FileField(upload_to=energy_refunds.models._attachment_upload_to, verbose_name='fichier')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
+                ('name', models.CharField(max_length=200, verbose_name='nom du fichier')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ajoutée le')),
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='energy_refunds.refundrequest', verbose_name='demande')),
                 ('change', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='energy_refunds.refundstatuschange', verbose_name='ajoutée avec')),

@@ -215,11 +215,17 @@ def test_statistics_by_product_departement_and_status(client, world):
     assert stats["by_product"][0][2:] == (1, Decimal("100"), Decimal("1496.00"))
 
 
-def test_pages_render_in_english(client, world):
-    request = draft(world)
+def test_pages_render_in_english_once_chosen(client, world):
+    request = draft(world, lines=[line()])
     _client(client, world.farmer)
-    response = client.get(
-        reverse("energy_refunds:request_detail", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert response.status_code == 200
-    assert "Add the invoice" in response.text
+    client.post("/langue/", {"language": "en", "next": "/"})
+
+    page = client.get(reverse("energy_refunds:request_detail", args=[request.pk])).text
+    assert "Add the invoice" in page
+    assert "Non-road diesel" in page
+    assert "Refund by product" in page
+    preview = client.get(
+        reverse("energy_refunds:request_preview", args=[request.pk]),
+        {"product": "GPL", "quantity": "1", "unit": "HL"},
+    ).json()
+    assert any("is declared in 100 kg, not in hectolitre" in note for note in preview["notes"])
