@@ -157,3 +157,37 @@ def test_a_farm_files_its_2023_request_and_the_ddfip_validates_and_pays_it(
         Decimal("888.75"),
     )
     assert request.advance_paid_at is not None
+
+
+@pytest.mark.parametrize(
+    "email, start",
+    [
+        ("paul.girard@gaec-trois-chenes.example", "/remboursements-tic/"),
+        ("anne.roussel@earl-val-indre.example", "/remboursements-tic/"),  # a request to edit
+        ("julie.marchand@ddfip-indre-et-loire.example", "/reception/remboursements-tic/"),
+    ],
+)
+def test_the_refund_pages_of_the_demo_world_pass_axe_core(page, live_server, email, start):
+    from chorus.management.commands.seed_demo import DEMO_PASSWORD, demo_world_seed
+    from energy_refunds.demo import energy_refunds_demo_seed
+    from tests.browser.crawl import audit, crawl
+
+    demo_world_seed()
+    energy_refunds_demo_seed(DEMO_PASSWORD)
+    page.goto("/compte/connexion/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    violations, visited = crawl(page, [start], live_server.url)
+    assert sum("remboursements-tic" in url for url in visited) >= 3, visited
+    assert not violations, violations
+
+    if email.startswith("anne"):
+        # An invoice sent empty: the summary links each error to its field.
+        page.goto(start)
+        page.get_by_role("link", name=re.compile("TIC-2023")).click()
+        page.get_by_role("button", name="Ajouter la facture").click()
+        summary = page.locator("#error-summary")
+        expect(summary.get_by_role("link", name=re.compile("Numéro de facture"))).to_be_visible()
+        assert not audit(page), audit(page)
