@@ -182,3 +182,28 @@ def test_the_beneficiary_is_told_of_each_change(world, django_capture_on_commit_
         f"Nouvelle demande de remboursement {request.reference} à instruire"
     ]
     assert RefundRequest.objects.get(pk=request.pk).changes.count() == 4
+
+
+def test_choosing_another_ddfip_reroutes_the_requests_not_yet_instructed(world):
+    waiting = draft(world)
+    services.beneficiary_save(
+        structure=world.beneficiary.structure,
+        actor=world.farm_actor,
+        kind=world.beneficiary.kind,
+        iban=world.beneficiary.bank_account.iban,
+        bic=world.beneficiary.bank_account.bic,
+        instructor_override=world.other_ddfip,
+    )
+    waiting.refresh_from_db()
+    assert waiting.instructor == world.other_ddfip
+
+
+def test_a_farm_cannot_save_another_structures_profile(world):
+    with pytest.raises(PermissionDenied):
+        services.beneficiary_save(
+            structure=world.other_beneficiary.structure,
+            actor=world.farm_actor,
+            kind="CUMA",
+            iban="FR7630006000011234567890189",
+            bic="AGRIFRPP",
+        )
