@@ -36,7 +36,8 @@ def invoice_date_check(invoice_date: datetime.date) -> str | None:
 
 
 def campaign_open_check(year: int, today: datetime.date | None = None) -> str | None:
-    """The campaign of the delivery year exists and has opened."""
+    """The campaign of the delivery year exists, has opened and has not closed for every
+    product (each product's own deadline is product_deadline_check's)."""
     today = today or timezone.localdate()
     campaign = Campaign.objects.filter(year=year).first()
     if campaign is None:
@@ -47,6 +48,12 @@ def campaign_open_check(year: int, today: datetime.date | None = None) -> str | 
         return _(
             "La campagne des livraisons %(year)d ouvre le %(date)s : revenez à cette date."
         ) % {"year": year, "date": _day(campaign.opens_on)}
+    last = max([campaign.closes_on, *campaign.deadlines.values_list("closes_on", flat=True)])
+    if today > last:
+        return _(
+            "La campagne des livraisons %(year)d est close depuis le %(date)s : plus aucun "
+            "produit de cette année ne peut être demandé."
+        ) % {"year": year, "date": _day(last)}
     return None
 
 

@@ -22,7 +22,7 @@ NOT_A_BENEFICIARY = Message(
 )
 REQUEST_EXISTS = Message(
     "GCU_MSG_40_003",
-    409,
+    400,
     _(
         "Une demande existe déjà pour les livraisons {year} : {reference} (identifiant "
         "{request_id}). Une seule demande par année : complétez-la tant qu'elle n'est pas en "
@@ -30,4 +30,4 @@ REQUEST_EXISTS = Message(
     ),
 )
 REQUEST_REFUSED = Message("GCU_MSG_40_004", 400, _("La demande est refusée : {details}"))
-MOVE_REFUSED = Message("GCU_MSG_40_005", 409, _("Action refusée : {details}"))
+MOVE_REFUSED = Message("GCU_MSG_40_005", 400, _("Action refusée : {details}"))

@@ -110,7 +110,7 @@ def test_a_second_submission_for_the_year_points_at_the_first(farm_api, world):
     first = draft(world)
     response = farm_api.post(f"{TIC}soumettre", _submission(_invoice("G1")))
 
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert response.json()["libelle"].startswith("GCU_MSG_40_003")
     assert first.reference in response.json()["libelle"]
 
@@ -164,13 +164,13 @@ def test_a_move_not_allowed_is_refused_with_its_reason(farm_api, ddfip_api, worl
     refused = farm_api.post(
         f"{TIC}traiter", {"identifiantDemandeCPP": request_id, "action": "take"}
     )
-    assert refused.status_code == 409
+    assert refused.status_code == 400
     assert refused.json()["libelle"].startswith("GCU_MSG_40_005")
     ddfip_api.post(f"{TIC}traiter", {"identifiantDemandeCPP": request_id, "action": "take"})
     no_motive = ddfip_api.post(
         f"{TIC}traiter", {"identifiantDemandeCPP": request_id, "action": "reject"}
     )
-    assert no_motive.status_code == 409 and "motif" in no_motive.json()["libelle"]
+    assert no_motive.status_code == 400 and "motif" in no_motive.json()["libelle"]
 
 
 def test_each_side_sees_only_its_requests(farm_api, other_ddfip_api, client, access_token, world):

@@ -25,6 +25,9 @@ def test_the_campaign_must_exist_and_be_open():
     assert "pas encore ouverte" in checks.campaign_open_check(2031)
     assert "ouvre le" in checks.campaign_open_check(2023, today=D(2024, 1, 15))
     assert checks.campaign_open_check(2023, today=D(2024, 2, 1)) is None
+    # 2022 deliveries: GNR until 31 Dec 2024, the other products until 31 Dec 2025.
+    assert checks.campaign_open_check(2022, today=D(2025, 12, 31)) is None
+    assert "close depuis le 31/12/2025" in checks.campaign_open_check(2022, today=D(2026, 1, 1))
 
 
 def test_a_product_deadline_overrides_the_campaign_deadline():
