@@ -19,6 +19,15 @@ from tests.energy_refunds.factories import (
 GNR = Product.GNR
 
 
+@pytest.fixture(autouse=True)
+def _in_french():
+    """Messages are read in French, whatever language a previous test left active."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
+
+
 @dataclass
 class World:
     ddfip: object
