@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 
 from energy_refunds.amounts import ZERO
@@ -26,7 +26,13 @@ DECIDED = (
 
 
 def decision_letter_pdf(request: RefundRequest) -> bytes:
-    """The DDFiP's decision on a request (validated, rejected or paid), as a PDF."""
+    """The DDFiP's decision on a request (validated, rejected or paid), as a PDF: an official
+    letter, in French whatever the reader's language."""
+    with translation.override("fr"):
+        return _decision_letter_pdf(request)
+
+
+def _decision_letter_pdf(request: RefundRequest) -> bytes:
     decision = request.changes.filter(
         target__in=(RefundStatus.VALIDEE, RefundStatus.REJETEE)
     ).last()
