@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.enums import PublicKind
 from chorus.workflow.models import StatusChange
-from energy_refunds.enums import AttachmentKind, BeneficiaryKind, Product, RefundStatus
+from energy_refunds.enums import AttachmentKind, BeneficiaryKind, Product, RefundStatus, Unit
 
 
 class InstructionOffice(models.Model):
@@ -279,7 +279,7 @@ class FuelInvoice(models.Model):
     delivery_date = models.DateField(_("date de livraison"))
     product = models.CharField(_("produit"), max_length=20, choices=Product.choices)
     quantity = models.DecimalField(_("quantité"), max_digits=12, decimal_places=3)
-    unit = models.CharField(_("unité"), max_length=10)
+    unit = models.CharField(_("unité"), max_length=10, choices=Unit.choices)
     pdf = models.FileField(_("facture (PDF)"), upload_to=_invoice_upload_to, blank=True)
     created_at = models.DateTimeField(_("ajoutée le"), auto_now_add=True)
 

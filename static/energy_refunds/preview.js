@@ -1,5 +1,6 @@
-// The refund as the user types a fuel invoice: the server computes it (one rounding rule,
-// energy_refunds.amounts) and this script shows it; the unit follows the product chosen.
+// The refund as the user types a fuel invoice: the server computes the request with the line
+// being typed (one rounding rule, energy_refunds.amounts) and this script shows it beside the
+// form, the saved amounts staying as they are; the unit follows the product chosen.
 (function () {
   "use strict";
   var form = document.getElementById("fuel-invoice-form");
@@ -26,10 +27,6 @@
       notes.appendChild(item);
     });
     box.hidden = false;
-    ["gross", "advance_deducted", "net", "advance"].forEach(function (key) {
-      var cell = document.querySelector("#refund-amounts [data-preview=" + key + "]");
-      if (cell) { cell.textContent = data.display[key] + " €"; }
-    });
   }
 
   function refresh() {
