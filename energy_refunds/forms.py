@@ -204,9 +204,29 @@ class PaymentForm(DsfrBaseForm):
 
 
 class QueueFilterForm(DsfrBaseForm):
+    """The instructors' filters, for the queue, the statistics and the payment export."""
+
+    year = forms.TypedChoiceField(
+        label=_("Année des livraisons"), coerce=int, required=False, empty_value=None
+    )
     status = forms.ChoiceField(
         label=_("Statut"),
         choices=[("", _("Tous les statuts"))]
         + [(s, label) for s, label in RefundStatus.choices if s != RefundStatus.BROUILLON],
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("Toutes les années"))] + [
+            (year, str(year)) for year in Campaign.objects.values_list("year", flat=True)
+        ]
+
+    def filter(self, requests):
+        if not self.is_valid():
+            return requests
+        if self.cleaned_data.get("year"):
+            requests = requests.filter(year=self.cleaned_data["year"])
+        if self.cleaned_data.get("status"):
+            requests = requests.filter(status=self.cleaned_data["status"])
+        return requests

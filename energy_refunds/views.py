@@ -443,9 +443,7 @@ class QueueView(InstructorView):
         requests = (
             self.queue().select_related("beneficiary__structure").prefetch_related("invoices")
         )
-        if form.is_valid() and form.cleaned_data["status"]:
-            requests = requests.filter(status=form.cleaned_data["status"])
-        page = page_of(request, requests.order_by("status_at"), 20)
+        page = page_of(request, form.filter(requests).order_by("status_at"), 20)
         rows = [(r, request_amounts(r)) for r in page]
         return self.render_page(
             "energy_refunds/instruction_queue.html", form=form, page_obj=page, rows=rows
@@ -551,15 +549,20 @@ class InstructionActionView(InstructionDetailView):
 
 class StatisticsView(InstructorView):
     def get(self, request):
+        form = forms.QueueFilterForm(request.GET or None)
         return self.render_page(
-            "energy_refunds/statistics.html", stats=outputs.statistics(self.queue())
+            "energy_refunds/statistics.html",
+            form=form,
+            stats=outputs.statistics(form.filter(self.queue())),
         )
 
 
 class PaymentExportView(InstructorView):
     def get(self, request):
+        form = forms.QueueFilterForm(request.GET or None)
         response = HttpResponse(
-            outputs.payment_export_csv(self.queue()), content_type="text/csv; charset=utf-8"
+            outputs.payment_export_csv(form.filter(self.queue())),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="remboursements-tic-a-payer.csv"'
         return response

@@ -229,3 +229,25 @@ def test_pages_render_in_english_once_chosen(client, world):
         {"product": "GPL", "quantity": "1", "unit": "HL"},
     ).json()
     assert any("is declared in 100 kg, not in hectolitre" in note for note in preview["notes"])
+
+
+def test_queue_statistics_and_export_filter_by_year(client, world):
+    from tests.energy_refunds.factories import FuelInvoiceFactory
+
+    old = FuelInvoiceFactory(
+        request__beneficiary=world.other_beneficiary,
+        request__instructor=world.ddfip,
+        request__year=2022,
+        request__status=RefundStatus.VALIDEE,
+        quantity=Decimal("10"),
+    ).request
+    recent = _validated(world)
+    services.refund_request_validate(request=recent, actor=world.instructor_actor)
+    _client(client, world.instructor)
+
+    queue = client.get(reverse("energy_refunds:instruction_queue"), {"year": "2022"}).text
+    assert old.reference in queue and recent.reference not in queue
+    stats = client.get(reverse("energy_refunds:statistics"), {"year": "2023"}).context["stats"]
+    assert stats["by_status"] == [("Validée", 1, Decimal("1496.00"))]
+    export = client.get(reverse("energy_refunds:payment_export"), {"year": "2022"}).text
+    assert old.reference in export and recent.reference not in export
