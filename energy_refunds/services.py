@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from chorus.identifiers import normalise_siret
@@ -308,6 +309,18 @@ def refund_request_validate(
     if adjusted_amount is not None:
         if adjusted_amount < 0:
             raise ValidationError({"adjusted_amount": _("Le montant ne peut pas être négatif.")})
+        if adjusted_amount > computed.gross:
+            # A refund larger than the claim needs the claim corrected (a missing invoice added
+            # by the beneficiary after a suspension), not an adjustment.
+            raise ValidationError(
+                {
+                    "adjusted_amount": _(
+                        "Le montant retenu ne peut dépasser le remboursement calculé (%(gross)s €) : "
+                        "suspendez la demande pour que le bénéficiaire la complète."
+                    )
+                    % {"gross": number_format(computed.gross, 2)}
+                }
+            )
         if not reason.strip():
             raise ValidationError(
                 {"reason": _("Expliquez au bénéficiaire pourquoi le montant est ajusté.")}

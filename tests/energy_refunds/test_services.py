@@ -91,6 +91,14 @@ def test_lifecycle_with_adjustment_advance_and_payment(world):
             request=request, actor=world.instructor_actor, adjusted_amount=D("1500.00")
         )
     assert "reason" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        services.refund_request_validate(
+            request=request,
+            actor=world.instructor_actor,
+            adjusted_amount=D("1600.15"),
+            reason="Plus que demandé.",
+        )
+    assert "1600,14 €" in refused.value.message_dict["adjusted_amount"][0]
 
     services.refund_request_validate(
         request=request,
