@@ -48,7 +48,7 @@ class RefundRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RefundRequest
 
-    reference = factory.Sequence(lambda n: f"TIC-2023-{n:06d}")
+    reference = factory.Sequence(lambda n: f"TIC-TEST-{n:06d}")
     beneficiary = factory.SubFactory(BeneficiaryFactory)
     year = 2023
     bank_account = factory.SelfAttribute("beneficiary.bank_account")
