@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from chorus.enums import PublicKind
@@ -258,8 +259,19 @@ class RefundRequest(models.Model):
         return self.status in RefundStatus.editable()
 
 
+def _file_name(filename: str, default: str) -> str:
+    """A stored file's name from what a client sent (an invoice number may hold slashes or
+    dots): one safe name inside the request's folder, else `default`."""
+    flat = filename.replace("/", "-").replace("\\", "-").strip(". -")
+    try:
+        return get_valid_filename(flat) if flat else default
+    except SuspiciousFileOperation:  # nothing usable left
+        return default
+
+
 def _invoice_upload_to(instance, filename: str) -> str:
-    return f"energy_refunds/{instance.request.year}/{instance.request.reference}/{filename}"
+    name = _file_name(filename, "facture.pdf")
+    return f"energy_refunds/{instance.request.year}/{instance.request.reference}/{name}"
 
 
 class FuelInvoice(models.Model):
@@ -299,7 +311,8 @@ class FuelInvoice(models.Model):
 
 
 def _attachment_upload_to(instance, filename: str) -> str:
-    return f"energy_refunds/{instance.request.year}/{instance.request.reference}/pieces/{filename}"
+    name = _file_name(filename, "piece.pdf")
+    return f"energy_refunds/{instance.request.year}/{instance.request.reference}/pieces/{name}"
 
 
 class RefundStatusChange(StatusChange):

@@ -125,9 +125,9 @@ class RequestListView(FarmView):
     def get(self, request):
         if self.beneficiary is None:
             return redirect("energy_refunds:profile")
+        requests = requests_of_beneficiary(self.structure).prefetch_related("invoices")
         return self.render_page(
-            "energy_refunds/request_list.html",
-            requests=requests_of_beneficiary(self.structure).prefetch_related("invoices"),
+            "energy_refunds/request_list.html", rows=[(r, request_amounts(r)) for r in requests]
         )
 
 

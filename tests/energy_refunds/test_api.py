@@ -206,3 +206,12 @@ def test_amounts_are_rounded_like_the_pages(farm_api, world):
         "demande"
     ]
     assert Decimal(str(demande["montants"]["remboursementCalcule"])) == Decimal("0.04")
+
+
+def test_an_invoice_number_with_slashes_names_a_file_inside_the_requests_folder(farm_api, world):
+    response = farm_api.post(f"{TIC}soumettre", _submission(_invoice("../../FA/2023/7")))
+
+    assert response.status_code == 200, response.content
+    stored = RefundRequest.objects.get().invoices.get().pdf.name
+    assert stored.startswith("energy_refunds/2023/TIC-2023-")
+    assert ".." not in stored and stored.endswith("/FA-2023-7.pdf")
