@@ -58,3 +58,14 @@ def _fresh_content_types():
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in French, the platform's default, whatever language a previous test
+    activated in this thread (a page in English, `translation.activate`)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

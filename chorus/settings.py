@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "StatutEnum": "chorus.api.selectors.STATUSES",
         "StructurePriveePubliqueEnum": "chorus.api.selectors.KINDS",
         "StatutFactureEnum": "invoices.api.serializers.INVOICE_STATUSES",
+        "StatutDemandeRemboursementTICEnum": "energy_refunds.enums.RefundStatus",
+        "ActionDemandeRemboursementTICEnum": "energy_refunds.api.serializers.ACTIONS",
     },
 }
 OAUTH2_PROVIDER = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reception/", include("invoices.channels.backoffice.urls")),
     path("statistiques/", include("rejections.urls")),
     path("frais-de-justice/", include("justice_fees.urls")),
+    path("", include("energy_refunds.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("chorus.api.urls")),

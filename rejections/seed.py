@@ -6,6 +6,7 @@ rejects."""
 S, B, R, X = "suspend", "send_back", "reject", "refuse_integration"
 # A court's moves on a mémoire de frais de justice.
 MS, MR = "memoire_suspend", "memoire_reject"
+TS, TR = "tic_suspend", "tic_reject"  # a farmer's energy-tax refund request (energy_refunds)
 
 # code, family, French label, English label, outcomes, comment required, lifecycle code
 MOTIVES = [
@@ -61,6 +62,13 @@ MOTIVES = [
     ("FJ_JURIDICTION_ERR", "METIER", "Juridiction erronée : la décision émane d'une autre juridiction", "Wrong court: the decision comes from another court", [MR], False, ""),
     ("FJ_DOUBLON", "METIER", "Mémoire déjà présenté pour la même mission", "Claim already filed for the same mission", [MR], False, ""),
     ("FJ_AUTRE", "METIER", "Autre motif (précisé en commentaire)", "Other reason (explained in the comment)", [MS, MR], True, ""),
+    ("TIC_PIECE_MANQUANTE", "METIER", "Pièce manquante (facture, RIB, attestation de minimis)", "Missing document (invoice, bank details, de minimis certificate)", [TS], False, ""),
+    ("TIC_FACTURE_ILLISIBLE", "METIER", "Facture de carburant illisible ou incomplète", "Fuel invoice unreadable or incomplete", [TS], False, ""),
+    ("TIC_QUANTITE_ECART", "METIER", "Quantités déclarées différentes des factures", "Quantities declared differ from the invoices", [TS, TR], True, ""),
+    ("TIC_NON_ELIGIBLE", "METIER", "Demandeur non éligible (activité non agricole)", "Applicant not eligible (not a farming activity)", [TR], False, ""),
+    ("TIC_USAGE_NON_AGRICOLE", "METIER", "Produit non utilisé pour des travaux agricoles ou forestiers", "Product not used for farming or forestry work", [TR], True, ""),
+    ("TIC_HORS_DELAI", "METIER", "Demande déposée après la date limite", "Request filed after the deadline", [TR], False, ""),
+    ("TIC_DE_MINIMIS_DEPASSE", "METIER", "Plafond des aides de minimis dépassé", "De minimis aid ceiling exceeded", [TR], False, ""),
 ]  # fmt: skip
 
 
@@ -377,6 +385,47 @@ EXPLANATIONS = {
         "Suivez les indications du commentaire, puis complétez le mémoire ou saisissez-en un nouveau.",
         "The court's service explains the problem in its comment.",
         "Follow the comment's directions, then complete the claim or enter a new one.",
+    "TIC_PIECE_MANQUANTE": (
+        "Une pièce nécessaire à l'instruction manque : une facture de carburant, le RIB au nom du demandeur ou l'attestation de minimis.",
+        "Joignez la pièce indiquée dans le commentaire de la DDFiP : l'instruction reprendra dès réception.",
+        "A document needed to instruct the request is missing: a fuel invoice, bank details in the applicant's name or the de minimis certificate.",
+        "Attach the document named in the DDFiP's comment: instruction resumes as soon as it arrives.",
+    ),
+    "TIC_FACTURE_ILLISIBLE": (
+        "Une facture de carburant jointe est illisible ou n'indique pas l'adresse de livraison, la date ou la quantité.",
+        "Joignez une copie lisible et complète de la facture (une copie de la facture du fournisseur suffit).",
+        "An attached fuel invoice is unreadable or lacks the delivery address, the date or the quantity.",
+        "Attach a readable, complete copy of the invoice (a copy from the supplier will do).",
+    ),
+    "TIC_QUANTITE_ECART": (
+        "Les quantités déclarées ne correspondent pas à celles des factures jointes.",
+        "Vérifiez l'unité (hectolitres, 100 kg, MWh) et les quantités, puis joignez les factures manquantes.",
+        "The quantities declared do not match those of the invoices attached.",
+        "Check the unit (hectolitres, 100 kg, MWh) and the quantities, then attach the missing invoices.",
+    ),
+    "TIC_NON_ELIGIBLE": (
+        "Le demandeur n'exerce pas une activité ouvrant droit au remboursement (exploitant agricole, CUMA, ETARF, GIE d'exploitants).",
+        "Si votre activité est agricole, contactez la DDFiP avec un justificatif (affiliation MSA, extrait Kbis).",
+        "The applicant's activity does not give the right to a refund (farmer, CUMA, agricultural contractor, farmers' GIE).",
+        "If your activity is agricultural, contact the DDFiP with proof (MSA affiliation, company register extract).",
+    ),
+    "TIC_USAGE_NON_AGRICOLE": (
+        "Les produits déclarés n'ont pas été utilisés pour des travaux agricoles ou forestiers.",
+        "Ne déclarez que les volumes utilisés pour l'exploitation ; tenez le registre des travaux pour les travaux de type BTP.",
+        "The products declared were not used for farming or forestry work.",
+        "Declare only the volumes used for farming; keep the works register for construction-type works.",
+    ),
+    "TIC_HORS_DELAI": (
+        "La demande a été déposée après la date limite de la campagne pour ce produit.",
+        "Aucun remboursement n'est possible pour ces livraisons ; déposez vos prochaines demandes avant la date limite.",
+        "The request was filed after the campaign's deadline for this product.",
+        "No refund is possible for these deliveries; file your next requests before the deadline.",
+    ),
+    "TIC_DE_MINIMIS_DEPASSE": (
+        "Le remboursement du fioul lourd ou du gaz naturel dépasserait le plafond des aides de minimis sur trois exercices.",
+        "Vérifiez les aides de minimis déclarées ; seul le gazole non routier peut être remboursé au-delà.",
+        "The refund of heavy fuel oil or natural gas would exceed the de minimis aid ceiling over three financial years.",
+        "Check the de minimis aid declared; only non-road diesel can be refunded beyond it.",
     ),
 }  # fmt: skip
 

@@ -50,5 +50,6 @@ urlpatterns = [
     path("", include("invoices.api.urls")),
     path("", include("rejections.api.urls")),
     path("", include("justice_fees.api.urls")),
+    path("", include("energy_refunds.api.urls")),
     re_path(r"^(?:api|cpro)/", errors.path_not_found),
 ]

@@ -32,6 +32,7 @@ from chorus.models import (
 )
 from chorus.services import audit_record
 from invoices.channels.backoffice.demo import DemoBulk, backoffice_demo_seed
+from energy_refunds.demo import energy_refunds_demo_seed
 from invoices.demo import DemoInvoice, Move, demo_invoices_seed
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
@@ -615,6 +616,7 @@ class Command(BaseCommand):
             agent_email=LUCIE,
             magistrate_email=HELENE,
         )
+        refund_logins = energy_refunds_demo_seed(DEMO_PASSWORD)
         world = demo_world_describe()
         if options["json"]:
             self.stdout.write(json.dumps(world, ensure_ascii=False, indent=2))
@@ -631,6 +633,9 @@ class Command(BaseCommand):
             f"  Frais de justice : agent {LUCIE}, magistrat {HELENE}, "
             f"interprète olga.petrova@interpretariat.example (mot de passe {DEMO_PASSWORD})"
         )
+        self.stdout.write("Remboursements TIC (agriculteurs, DDFiP) :")
+        for email, password, role in refund_logins:
+            self.stdout.write(f"  {email:50} {password:20} {role}")
         for key, label in (("api", "API (fournisseur)"), ("api_recipient", "API (destinataire)")):
             api = world[key]
             self.stdout.write(
