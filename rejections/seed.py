@@ -385,6 +385,7 @@ EXPLANATIONS = {
         "Suivez les indications du commentaire, puis complétez le mémoire ou saisissez-en un nouveau.",
         "The court's service explains the problem in its comment.",
         "Follow the comment's directions, then complete the claim or enter a new one.",
+    ),
     "TIC_PIECE_MANQUANTE": (
         "Une pièce nécessaire à l'instruction manque : une facture de carburant, le RIB au nom du demandeur ou l'attestation de minimis.",
         "Joignez la pièce indiquée dans le commentaire de la DDFiP : l'instruction reprendra dès réception.",

@@ -31,8 +31,8 @@ from chorus.models import (
     User,
 )
 from chorus.services import audit_record
-from invoices.channels.backoffice.demo import DemoBulk, backoffice_demo_seed
 from energy_refunds.demo import energy_refunds_demo_seed
+from invoices.channels.backoffice.demo import DemoBulk, backoffice_demo_seed
 from invoices.demo import DemoInvoice, Move, demo_invoices_seed
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
