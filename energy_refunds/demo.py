@@ -21,7 +21,7 @@ from chorus.workflow import Actor, history_start, status_transition
 from energy_refunds import services
 from energy_refunds.enums import BeneficiaryKind, RefundStatus
 from energy_refunds.models import Beneficiary, FuelInvoice, InstructionOffice, RefundRequest
-from invoices.demo import _tasks_inline
+from invoices.demo import tasks_inline
 
 S = RefundStatus
 GAEC = "49811726600011"
@@ -152,7 +152,7 @@ def _past_request(beneficiary, actor, instructor_actor) -> None:
 
 def energy_refunds_demo_seed(password: str) -> list[tuple[str, str, str]]:
     """Seeds the refunds' demo world; returns the logins to print (e-mail, password, role)."""
-    with transaction.atomic(), _tasks_inline():
+    with transaction.atomic(), tasks_inline():
         ddfip = Structure.objects.get(identifier_type=IdentifierType.SIRET, identifier=DDFIP)
         InstructionOffice.objects.get_or_create(departement="37", defaults={"structure": ddfip})
         instructor = _member(
