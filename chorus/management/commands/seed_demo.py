@@ -33,7 +33,7 @@ from chorus.models import (
 from chorus.services import audit_record
 from energy_refunds.demo import energy_refunds_demo_seed
 from invoices.channels.backoffice.demo import DemoBulk, backoffice_demo_seed
-from invoices.demo import DemoInvoice, Move, demo_invoices_seed
+from invoices.demo import DemoInvoice, Move, demo_invoices_seed, tasks_inline
 from invoices.enums import DepositChannel
 from invoices.enums import InvoiceStatus as S
 from justice_fees.demo import demo_memoires_seed
@@ -602,21 +602,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        demo_world_seed()
-        demo_invoices_seed(DEMO_INVOICES)
-        demo_invoices_seed(BACKOFFICE_DEMO_INVOICES)
-        backoffice_demo_seed(
-            invoices=DEMO_INVOICES + BACKOFFICE_DEMO_INVOICES, bulk=BACKOFFICE_DEMO_BULK
-        )
-        demo_refused_deposits_seed(supplier=SME, recipient=COMMUNE, technical_login=TECHNICAL_LOGIN)
-        demo_memoires_seed(
-            tribunal=TRIBUNAL,
-            interpreter=INTERPRETER,
-            provider_email="olga.petrova@interpretariat.example",
-            agent_email=LUCIE,
-            magistrate_email=HELENE,
-        )
-        refund_logins = energy_refunds_demo_seed(DEMO_PASSWORD)
+        # Every notification the seed triggers goes to fictitious addresses: kept in memory,
+        # so that the console (and `--json`) shows only the world.
+        with tasks_inline():
+            demo_world_seed()
+            demo_invoices_seed(DEMO_INVOICES)
+            demo_invoices_seed(BACKOFFICE_DEMO_INVOICES)
+            backoffice_demo_seed(
+                invoices=DEMO_INVOICES + BACKOFFICE_DEMO_INVOICES, bulk=BACKOFFICE_DEMO_BULK
+            )
+            demo_refused_deposits_seed(
+                supplier=SME, recipient=COMMUNE, technical_login=TECHNICAL_LOGIN
+            )
+            demo_memoires_seed(
+                tribunal=TRIBUNAL,
+                interpreter=INTERPRETER,
+                provider_email="olga.petrova@interpretariat.example",
+                agent_email=LUCIE,
+                magistrate_email=HELENE,
+            )
+            refund_logins = energy_refunds_demo_seed(DEMO_PASSWORD)
         world = demo_world_describe()
         if options["json"]:
             self.stdout.write(json.dumps(world, ensure_ascii=False, indent=2))
