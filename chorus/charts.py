@@ -101,7 +101,7 @@ class Chart:
             "ticks": [{"y": y(t), "label": _shown(t)} for t in ticks],
             "bars": bars,
             "labels": [
-                {"x": round(LEFT + (i + 0.5) * group_w, 1), "text": label}
+                {"x": round(LEFT + (i + 0.5) * group_w, 1), "text": _fitted(label, group_w * every)}
                 for i, label in enumerate(self.labels)
                 if i % every == 0
             ],
@@ -131,6 +131,13 @@ def _ticks(top: float) -> list[float]:
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
     count = math.ceil(top / step)
     return [round(step * k, 6) for k in range(count + 1)]
+
+
+def _fitted(label: str, width: float) -> str:
+    """The label shortened to the room under its bars (about 7 units a character); the
+    data table gives it whole."""
+    room = max(int(width / 7), 3)
+    return label if len(label) <= room else label[: room - 1] + "…"
 
 
 def _shown(value) -> str:

@@ -1,3 +1,5 @@
+import re
+
 from django.template import Context, Template
 
 from chorus.charts import Chart, Reference, Series, _ticks
@@ -41,3 +43,14 @@ def test_empty_chart_shows_only_the_table_saying_so():
     html = render(Chart(title="Rejets", labels=[], series=[Series("Rejets", [])]))
     assert "<svg" not in html
     assert "Aucune donnée" in html
+
+
+def test_coordinates_stay_numbers_in_french():
+    """SVG reads "12,5" as two coordinates: the drawing is never localised."""
+    from django.utils import translation
+
+    chart = Chart(title="Délai", labels=["a", "b", "c"], series=[Series("Délai", [1.5, 7, 3])])
+    with translation.override("fr"):
+        html = render(chart)
+    coordinates = re.findall(r'\s(?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"', html)
+    assert coordinates and all("," not in value for value in coordinates)
