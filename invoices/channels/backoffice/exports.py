@@ -16,7 +16,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,7 +118,14 @@ def invoice_rows(invoices: QuerySet[Invoice]) -> Iterator[list[str]]:
     labels = dict(InvoiceStatus.choices)
     # Read in a transaction: outside one, PostgreSQL's cursor is declared WITH HOLD and
     # computes the whole result before its first row (a million rows before the first byte).
+    # And a cursor is planned for a tenth of its rows by default (a sort of the recipient's
+    # whole year, where the search's order is an index read from its start), and compiled
+    # (JIT) for the cost of all its rows: both delayed the first row by ~150 ms at a million.
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 0.001")
+                cursor.execute("SET LOCAL jit = off")
         yield from _invoice_cells(values, labels)
 
 
