@@ -72,7 +72,11 @@ def _line(index: int, name: str, quantity: str, unit: str, price: str, rate: str
     )
 
 
-def _document(spec: DemoInvoice, supplier: Structure, recipient: Structure) -> c.Invoice:
+def _document(
+    spec: DemoInvoice, supplier: Structure, recipient: Structure, replaces: Invoice | None
+) -> c.Invoice:
+    """The demo invoice's document; a correction names the rejected invoice as its preceding
+    invoice (BT-25, BT-26), as "corriger et renvoyer" writes it."""
     issue_date = timezone.localdate() - datetime.timedelta(days=spec.days_ago)
     account = supplier.bank_accounts.filter(active=True).first()
     return keyed_to_canonical(
@@ -85,6 +89,8 @@ def _document(spec: DemoInvoice, supplier: Structure, recipient: Structure) -> c
             lines=[_line(index, *line) for index, line in enumerate(spec.lines, start=1)],
             service_code=spec.service_code,
             engagement=spec.engagement,
+            preceding_number=replaces.number if replaces else "",
+            preceding_date=replaces.issue_date if replaces else None,
             due_date=issue_date + datetime.timedelta(days=30),
             payment=bank_transfer(account, remittance=spec.number) if account else None,
             payment_terms=PAYMENT_TERMS,
@@ -107,7 +113,12 @@ def _actor(who: str, structure: Structure) -> Actor:
 def _deposit(spec: DemoInvoice) -> Invoice:
     supplier = Structure.objects.get(identifier=spec.supplier)
     recipient = Structure.objects.get(identifier=spec.recipient)
-    document = _document(spec, supplier, recipient)
+    replaces = (
+        Invoice.objects.filter(supplier=supplier, number=spec.replaces).first()
+        if spec.replaces
+        else None
+    )
+    document = _document(spec, supplier, recipient, replaces)
     if spec.channel == DepositChannel.PORTAIL:
         data, syntax, name = write_facturx(document), FlowSyntax.FACTURX, f"{spec.number}.pdf"
         depositor = {"user": User.objects.get(email=spec.depositor)}
@@ -119,11 +130,8 @@ def _deposit(spec: DemoInvoice) -> Invoice:
         )
         data, name = writer(document), f"{spec.number}.xml"
         depositor = {"technical_account": TechnicalAccount.objects.get(login=spec.depositor)}
-    replaces = (
-        Invoice.objects.filter(supplier=supplier, number=spec.replaces).first()
-        if spec.replaces
-        else None
-    )
+        # By API or EDI, the link comes from the document's BT-25 alone.
+        replaces = None
     receipt = flow_receive(
         data=data,
         filename=name,

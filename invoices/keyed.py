@@ -34,6 +34,7 @@ class KeyedInvoice:
     engagement: str = ""  # BT-13
     contract_reference: str = ""  # BT-12
     preceding_number: str = ""  # BT-25
+    preceding_date: datetime.date | None = None  # BT-26
     due_date: datetime.date | None = None
     delivery_date: datetime.date | None = None
     exemption: Exemption = Exemption()
@@ -98,7 +99,9 @@ def keyed_to_canonical(keyed: KeyedInvoice) -> c.Invoice:
         purchase_order_reference=keyed.engagement or None,
         payment_terms=keyed.payment_terms or (None if keyed.due_date else LEGAL_PAYMENT_TERMS),
         notes=[c.Note(text=keyed.note)] if keyed.note else [],
-        preceding_invoices=[c.PrecedingInvoice(number=keyed.preceding_number)]
+        preceding_invoices=[
+            c.PrecedingInvoice(number=keyed.preceding_number, issue_date=keyed.preceding_date)
+        ]
         if keyed.preceding_number
         else [],
         payment=keyed.payment,

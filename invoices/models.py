@@ -202,6 +202,13 @@ class Invoice(models.Model):
                 fields=["recipient", "supplier_name", "id"], name="invoice_inbox_supplier"
             ),
             models.Index(fields=["service", "created_at", "id"], name="invoice_service"),
+            # What waits for the agents, by how long (the dashboard): each status's invoices
+            # by date of their status, with the service and the deposit date at hand.
+            models.Index(
+                fields=["recipient", "status", "status_at"],
+                include=["service", "created_at", "id"],
+                name="invoice_waiting",
+            ),
             models.Index(fields=["supplier", "created_at", "id"], name="invoice_supplier_recent"),
             # A supplier's invoices in one status over some dates: the inbox's search by supplier,
             # the supplier's own list by status.

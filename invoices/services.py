@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chorus.enums import ReceptionChannel
 from chorus.models import Membership, Service, Structure, TechnicalAccount, User
@@ -109,6 +110,59 @@ def attachment_upload_create(
         raise
 
 
+def invoice_correction_refused(invoice: Invoice) -> str:
+    """Why a new invoice may not correct `invoice` ("" when it may): only a rejected invoice
+    is corrected by a new one, and only once (its correction is then the invoice to follow)."""
+    if invoice.status != InvoiceStatus.REJETEE:
+        return _(
+            "La facture %(number)s n'est pas rejetée : elle ne se corrige pas par une "
+            "nouvelle facture."
+        ) % {"number": invoice.number}
+    correction = invoice.corrections.order_by("created_at", "pk").first()
+    if correction is not None:
+        return _(
+            "La facture %(number)s est déjà corrigée par la facture %(correction)s : "
+            "suivez ou corrigez celle-ci."
+        ) % {"number": invoice.number, "correction": correction.number}
+    return ""
+
+
+def invoice_corrected_by(
+    document: canonical.Invoice, *, supplier: Structure, named: Invoice | None = None
+) -> Invoice | None:
+    """The rejected invoice a deposited document corrects, locked until the deposit commits
+    (two corrections deposited at once do not both get linked): `named` by the portal, else
+    the supplier's rejected invoice whose number the document gives as its preceding
+    invoice (BG-3, BT-25, and its date BT-26 when given). A credit note's preceding invoice
+    is the invoice it credits, not one it corrects: never linked."""
+    if document.is_credit_note:
+        return None
+    candidates = Invoice.objects.select_for_update().filter(
+        supplier=supplier, status=InvoiceStatus.REJETEE
+    )
+    if named is not None:
+        found = candidates.filter(pk=named.pk).first()
+    else:
+        found = None
+        for preceding in document.preceding_invoices:
+            matching = candidates.filter(number=(preceding.number or "").strip())
+            if preceding.issue_date:
+                matching = matching.filter(issue_date=preceding.issue_date)
+            found = next(
+                (
+                    invoice
+                    for invoice in matching.order_by("-created_at", "-pk")
+                    if not invoice_correction_refused(invoice)
+                ),
+                None,
+            )
+            if found is not None:
+                break
+    if found is None or invoice_correction_refused(found):
+        return None
+    return found
+
+
 @transaction.atomic
 def invoice_create(
     *,
@@ -125,11 +179,11 @@ def invoice_create(
 ) -> Invoice:
     """Records a deposited invoice (status DEPOSEE) read from a received file; `actor` is
     its depositor (the platform when not known), `channel` the DepositChannel it came by,
-    `replaces` the supplier's rejected invoice it corrects (ignored unless it is one)."""
-    if replaces is not None and (
-        replaces.supplier_id != supplier.pk or replaces.status != InvoiceStatus.REJETEE
-    ):
-        replaces = None
+    `replaces` the supplier's rejected invoice it corrects (the portal's "corriger et
+    renvoyer"); without it, the rejected invoice the document names as its preceding invoice
+    (BT-25), whatever the channel. Either is linked only while `invoice_correction_refused`
+    allows it."""
+    replaces = invoice_corrected_by(document, supplier=supplier, named=replaces)
     now = timezone.now()
     invoice = Invoice.objects.create(
         supplier=supplier,

@@ -2,22 +2,29 @@
 rejected invoice whatever channel it came through, one submit, and the new invoice linked to
 the rejected one both ways, on the supplier's and the agent's pages and in the API."""
 
+import dataclasses
+import datetime
+
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from chorus.enums import Role
 from chorus.workflow import Actor
+from invoices import canonical as c
 from invoices.enums import DepositChannel, FlowItemStatus, FlowSyntax, InvoiceStatus
 from invoices.formats import write_cii, write_ubl
 from invoices.formats.facturx import write_facturx
 from invoices.ingestion.receive import flow_receive
 from invoices.models import Invoice
 from invoices.services import (
+    invoice_correction_refused,
     invoice_create,
     invoice_reject,
     invoice_route,
     received_file_store,
 )
+from rejections import statistics as st
 from tests.chorus.factories import MembershipFactory, PublicStructureFactory, StructureFactory
 from tests.invoices.factories import french_invoice, french_vat_number, stored_invoice
 
@@ -318,3 +325,238 @@ def test_only_the_structures_refused_portal_deposits_can_be_corrected(
     assert client_in.get(f"{url}?refused={integrated.pk}").status_code == 404
     page = client_in.get(reverse("invoices:flow_detail", args=[integrated.pk])).content.decode()
     assert "?refused=" not in page
+
+
+# Corrected once, and linked by the preceding invoice (BT-25) whatever the channel ------------
+# "Corriger et renvoyer" names the rejected invoice as the preceding invoice in the document
+# itself; an API or EDI deposit (UBL, CII, Factur-X) naming, in BG-3, the supplier's rejected
+# invoice not corrected yet is linked to it. A credit note's preceding invoice is the invoice it
+# credits: never a correction.
+
+
+def deposit(on_commit, *, supplier, user, commune, number, syntax, channel, **changes):
+    """A flow of one invoice of `syntax` through `channel`; the invoice it made (or None)."""
+    write, filename, _short = WRITERS[syntax]
+    document = dataclasses.replace(
+        french_invoice(
+            number=number,
+            seller_siret=supplier.identifier,
+            buyer_siret=commune.identifier,
+            service_code=None,
+            engagement=None,
+        ),
+        **changes,
+    )
+    with on_commit():
+        flow = flow_receive(
+            data=write(document),
+            filename=filename,
+            channel=channel,
+            structure=supplier,
+            user=user,
+            syntax=syntax,
+        ).flow
+    item = flow.items.get()
+    assert item.status == FlowItemStatus.INTEGREE, item.findings
+    return item.invoice
+
+
+def preceding(invoice: Invoice, *, dated=True) -> list[c.PrecedingInvoice]:
+    return [c.PrecedingInvoice(invoice.number, invoice.issue_date if dated else None)]
+
+
+# Corrected once --------------------------------------------------------------------------------
+
+
+def test_a_second_correction_typed_in_the_address_bar_is_refused(
+    client_in, on_commit, supplier, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    url = f"{reverse('invoices:invoice_new')}?correcting={rejected.pk}"
+    second_form = form_as_shown(client_in.get(url), number="FA-2026-00010")
+    first = correct(client_in, on_commit, rejected, number="FA-2026-00009")
+
+    # Opening the form again by its address leads to the correction, saying why.
+    response = client_in.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("invoices:invoice_detail", args=[first.pk])
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("déjà corrigée par la facture FA-2026-00009" in message for message in said)
+
+    # A form opened before the first correction was sent is refused on submit.
+    with on_commit():
+        refused = client_in.post(reverse("invoices:invoice_new"), second_form)
+    assert refused.status_code == 400
+    assert "déjà corrigée par la facture FA-2026-00009" in refused.content.decode()
+    assert not Invoice.objects.filter(number="FA-2026-00010").exists()
+    assert list(rejected.corrections.all()) == [first]
+
+
+def test_the_rule_says_what_may_be_corrected(supplier, commune, manager, on_commit, seller):
+    rejected = rejected_invoice(supplier, commune, manager)
+    assert invoice_correction_refused(rejected) == ""
+    correction = deposit(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
+        commune=commune,
+        number="FA-2026-00020",
+        syntax=FlowSyntax.UBL,
+        channel=DepositChannel.API,
+        preceding_invoices=preceding(rejected),
+    )
+    assert "FA-2026-00020" in invoice_correction_refused(rejected)
+    assert "n'est pas rejetée" in invoice_correction_refused(correction)
+
+
+# The correction names the rejected invoice in its document --------------------------------------
+
+
+def test_corriger_et_renvoyer_writes_the_rejected_invoice_as_the_preceding_one(
+    client_in, on_commit, supplier, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    page = client_in.get(f"{reverse('invoices:invoice_new')}?correcting={rejected.pk}")
+    assert page.context["form"]["preceding_number"].value() == rejected.number
+
+    correction = correct(client_in, on_commit, rejected, number="FA-2026-00030")
+
+    assert correction.replaces == rejected
+    assert correction.canonical.preceding_invoices == [
+        c.PrecedingInvoice(rejected.number, rejected.issue_date)
+    ]
+
+
+# API and EDI deposits naming the rejected invoice (BG-3) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "syntax, channel",
+    [
+        (FlowSyntax.UBL, DepositChannel.API),
+        (FlowSyntax.CII, DepositChannel.EDI),
+        (FlowSyntax.FACTURX, DepositChannel.API),
+        (FlowSyntax.FACTURX, DepositChannel.PORTAIL),
+    ],
+)
+def test_a_deposit_naming_a_rejected_invoice_in_bg3_corrects_it(
+    on_commit, supplier, seller, commune, manager, syntax, channel
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+
+    correction = deposit(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
+        commune=commune,
+        number="FA-2026-00040",
+        syntax=syntax,
+        channel=channel,
+        preceding_invoices=preceding(rejected, dated=syntax != FlowSyntax.CII),
+    )
+
+    assert correction.replaces == rejected
+    assert correction.channel == channel
+
+
+def test_a_preceding_invoice_of_another_date_is_not_linked(
+    on_commit, supplier, seller, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    elsewhere = [
+        c.PrecedingInvoice(rejected.number, rejected.issue_date - datetime.timedelta(days=400))
+    ]
+
+    invoice = deposit(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
+        commune=commune,
+        number="FA-2026-00041",
+        syntax=FlowSyntax.UBL,
+        channel=DepositChannel.API,
+        preceding_invoices=elsewhere,
+    )
+
+    assert invoice.replaces is None
+
+
+def test_a_credit_note_naming_a_rejected_invoice_is_not_its_correction(
+    on_commit, supplier, seller, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+
+    credit_note = deposit(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
+        commune=commune,
+        number="AV-2026-00001",
+        syntax=FlowSyntax.CII,
+        channel=DepositChannel.API,
+        type_code=c.TYPE_CREDIT_NOTE,
+        preceding_invoices=preceding(rejected),
+    )
+
+    assert credit_note.type_code == c.TYPE_CREDIT_NOTE
+    assert credit_note.replaces is None
+    assert not rejected.corrections.exists()
+
+
+def test_only_a_rejected_invoice_of_the_supplier_not_corrected_yet_is_linked(
+    on_commit, supplier, seller, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    other = StructureFactory(legal_name="Plomberie Martin")
+    other.vat_number = french_vat_number(other.identifier[:9])
+    other.save()
+    theirs = rejected_invoice(other, commune, manager, number="FA-AUTRE-1")
+    common = {"user": seller.user, "commune": commune, "syntax": FlowSyntax.UBL}
+    common["channel"] = DepositChannel.API
+
+    first = deposit(
+        on_commit, supplier=supplier, number="FA-2026-00050", **common,
+        preceding_invoices=preceding(rejected),
+    )  # fmt: skip
+    second = deposit(
+        on_commit, supplier=supplier, number="FA-2026-00051", **common,
+        preceding_invoices=preceding(rejected),
+    )  # fmt: skip
+    not_theirs = deposit(
+        on_commit, supplier=supplier, number="FA-2026-00052", **common,
+        preceding_invoices=preceding(theirs),
+    )  # fmt: skip
+    not_rejected = deposit(
+        on_commit, supplier=supplier, number="FA-2026-00053", **common,
+        preceding_invoices=preceding(first),
+    )  # fmt: skip
+
+    assert first.replaces == rejected
+    assert second.replaces is None  # corrected once already
+    assert not_theirs.replaces is None and not theirs.corrections.exists()
+    assert not_rejected.replaces is None
+
+
+def test_the_statistics_count_a_correction_deposited_by_api(
+    on_commit, supplier, seller, commune, manager
+):
+    rejected = rejected_invoice(supplier, commune, manager)
+    rejected_at = rejected.history.get(target=InvoiceStatus.REJETEE).at
+    rejected.history.filter(target=InvoiceStatus.REJETEE).update(
+        at=rejected_at - datetime.timedelta(days=4)
+    )
+
+    deposit(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
+        commune=commune,
+        number="FA-2026-00060",
+        syntax=FlowSyntax.UBL,
+        channel=DepositChannel.API,
+        preceding_invoices=preceding(rejected),
+    )
+
+    delays = {row.key: row for row in st.correction_delays(Invoice.objects.all())}
+    assert delays["rejected"].count == 1
+    assert delays["rejected"].average_days == 4.0

@@ -19,6 +19,12 @@ def test_the_demo_world_has_a_correction_and_refused_deposits(client):
     correction = Invoice.objects.get(number="FA-2026-0109")
     assert correction.replaces.number == "FA-2026-0105"
     assert correction.replaces.status == InvoiceStatus.REJETEE
+    # As "corriger et renvoyer" writes it: the document names the rejected invoice (BT-25).
+    (preceding,) = correction.canonical.preceding_invoices
+    assert (preceding.number, preceding.issue_date) == (
+        "FA-2026-0105",
+        correction.replaces.issue_date,
+    )
     assert correction.total_without_vat < correction.replaces.total_without_vat
     delays = {row.key: row.count for row in correction_delays(Invoice.objects.all())}
     assert delays["rejected"] == 1

@@ -1,19 +1,25 @@
 """The figures of the reception dashboard, for an agent (their services) or a manager (the
-whole structure): a handful of aggregate queries, whatever the number of invoices."""
+whole structure): a handful of aggregate queries, whatever the number of invoices.
+
+The counts by status come from the kept counts (invoices.counts); the rest reads only the
+invoices still waiting or unpaid, and this week's arrivals, through two indexes
+(`invoice_inbox_deposit` and `invoice_waiting`, which holds the service and the deposit date
+too so that its scans never visit the table): paid and rejected invoices, most of a year's,
+are never read."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chorus.charts import Chart, Reference, Series
-from chorus.models import Membership
+from chorus.models import Membership, Service
+from invoices.counts import invoice_counts_for
 from invoices.enums import InvoiceStatus
-from invoices.selectors import invoices_received_for
+from invoices.models import Invoice
 
 S = InvoiceStatus
 # Waiting for the agent: newly available, or completed by the supplier.
@@ -65,36 +71,47 @@ def reception_dashboard(
     now = now or timezone.now()
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     week = today - datetime.timedelta(days=today.weekday())
-    invoices = invoices_received_for(membership).select_related(None).order_by()
+    invoices = _received(membership)
+    # The counts by status are kept as invoices move (invoices.counts): never counted here.
+    counts = invoice_counts_for(membership)
+    to_process = sum(counts.get(status, 0) for status in TO_PROCESS)
+    unpaid = sum(counts.get(status, 0) for status in UNPAID)
 
-    bands = {
-        f"band{i}": Count(
-            "pk",
-            filter=Q(status__in=TO_PROCESS, status_at__lte=now - datetime.timedelta(days=low))
-            & (Q() if high is None else Q(status_at__gt=now - datetime.timedelta(days=high + 1))),
-        )
-        for i, (_label, low, high) in enumerate(AGE_BANDS)
-    }
-    # Only the rows a figure counts: the unpaid ones and this week's arrivals (paid and
-    # rejected invoices, most of a year's, are never read).
-    figures = invoices.filter(Q(status__in=UNPAID) | Q(created_at__gte=week)).aggregate(
-        arrived_today=Count("pk", filter=Q(created_at__gte=today)),
-        arrived_week=Count("pk", filter=Q(created_at__gte=week)),
-        to_process=Count("pk", filter=Q(status__in=TO_PROCESS)),
-        suspended=Count("pk", filter=Q(status=S.SUSPENDUE)),
-        unpaid=Count("pk", filter=Q(status__in=UNPAID)),
-        unpaid_late=Count(
-            "pk",
-            filter=Q(
-                status__in=UNPAID,
-                created_at__lt=now - datetime.timedelta(days=LEGAL_DELAY_DAYS),
-            ),
-        ),
-        **bands,
+    # This week's arrivals: a range of the deposit index (recipient, created_at).
+    arrivals = invoices.filter(created_at__gte=week).aggregate(
+        arrived_today=Count("created_at", filter=Q(created_at__gte=today)),
+        arrived_week=Count("*"),
     )
+    # What waits, by how long: ranges of the waiting index (recipient, status, status_at).
+    bands = invoices.filter(status__in=TO_PROCESS).aggregate(
+        **{
+            f"band{i}": Count(
+                "status_at",
+                filter=Q(status_at__lte=now - datetime.timedelta(days=low))
+                & (
+                    Q()
+                    if high is None
+                    else Q(status_at__gt=now - datetime.timedelta(days=high + 1))
+                ),
+            )
+            for i, (_label, low, high) in enumerate(AGE_BANDS)
+        }
+    )
+    # Unpaid for more than the legal delay: all the unpaid ones but the recent deposits.
+    recent_unpaid = invoices.filter(
+        status__in=UNPAID, created_at__gte=now - datetime.timedelta(days=LEGAL_DELAY_DAYS)
+    ).count()
+    figures = {
+        **arrivals,
+        **bands,
+        "to_process": to_process,
+        "suspended": counts.get(S.SUSPENDUE, 0),
+        "unpaid": unpaid,
+        "unpaid_late": unpaid - recent_unpaid,
+    }
     waited = ExpressionWrapper(Value(now) - F("status_at"), output_field=DurationField())
     oldest = (
-        invoices.filter(status__in=TO_PROCESS)
+        Invoice.objects.filter(pk__in=_oldest(invoices.filter(status__in=TO_PROCESS)))
         .select_related("supplier", "service")
         .only(
             "pk",
@@ -110,7 +127,7 @@ def reception_dashboard(
         .order_by("status_at", "pk")[:OLDEST_SHOWN]
     )
     suspended = (
-        invoices.filter(status=S.SUSPENDUE)
+        Invoice.objects.filter(pk__in=_oldest(invoices.filter(status=S.SUSPENDUE)))
         .select_related("supplier", "service")
         .only(
             "pk",
@@ -144,6 +161,23 @@ def reception_dashboard(
     )
 
 
+def _oldest(invoices) -> list[int]:
+    """The ids of the longest waiting, read from the waiting index alone."""
+    return list(invoices.order_by("status_at", "pk").values_list("pk", flat=True)[:OLDEST_SHOWN])
+
+
+def _received(membership: Membership):
+    """The invoices the dashboard reads: the recipient's, an agent's services' and those
+    without a service; no join (the indexes answer alone)."""
+    invoices = Invoice.objects.filter(recipient=membership.structure_id)
+    if not membership.is_manager:
+        invoices = invoices.filter(
+            Q(service__isnull=True)
+            | Q(service__in=list(membership.services.values_list("pk", flat=True)))
+        )
+    return invoices.order_by()
+
+
 def _with_days(invoice):
     invoice.days = _days(invoice.waited)
     return invoice
@@ -153,13 +187,18 @@ def _delay_chart(invoices, now) -> Chart:
     """The delay so far of the unpaid invoices (since their deposit), by service: the mean
     and the longest, against the legal 30 days. One grouped query."""
     elapsed = ExpressionWrapper(Value(now) - F("created_at"), output_field=DurationField())
-    rows = (
+    rows = list(
         invoices.filter(status__in=UNPAID)
-        .values(code=Coalesce("service__code", Value("")))
-        .annotate(count=Count("pk"), mean=Avg(elapsed), first=Min("created_at"))
-        .order_by("-count", "code")[:SERVICES_CHARTED]
+        .values("service_id")
+        .annotate(count=Count("*"), mean=Avg(elapsed), first=Min("created_at"))
+        .order_by("-count", "service_id")[:SERVICES_CHARTED]
     )
-    rows = list(rows)
+    codes = dict(
+        Service.objects.filter(pk__in=[row["service_id"] for row in rows]).values_list("pk", "code")
+    )
+    for row in rows:
+        row["code"] = codes.get(row["service_id"], "")
+    rows.sort(key=lambda row: (-row["count"], row["code"]))
     return Chart(
         title=_("Délai écoulé des factures non payées, par service"),
         labels=[row["code"] or _("Sans service") for row in rows],

@@ -85,13 +85,15 @@ def keyed_totals(lines: list[KeyedLine]) -> KeyedTotals:
 def keyed_state_from(invoice) -> dict:
     """The keying form's state pre-filled from a rejected invoice's canonical document,
     whatever channel it came through, to correct and send again: same recipient, service,
-    engagement, lines and dates, and an empty number (a new invoice needs a new one)."""
+    engagement, lines and dates, an empty number (a new invoice needs a new one), and the
+    rejected invoice's number as the preceding invoice (BT-25), so that the document itself
+    says which invoice it corrects."""
     state = keyed_state_from_document(
         invoice.canonical,
         recipient_siret=invoice.recipient.identifier if invoice.recipient else "",
         service_code=invoice.service.code if invoice.service else "",
     )
-    state["fields"].update(number="", replaces=str(invoice.pk))
+    state["fields"].update(number="", replaces=str(invoice.pk), preceding_number=invoice.number)
     return state
 
 

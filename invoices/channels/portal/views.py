@@ -65,6 +65,7 @@ from invoices.services import (
     attachment_upload_create,
     invoice_check,
     invoice_complete,
+    invoice_correction_refused,
     invoice_recycle,
     invoice_rejection_acknowledge,
 )
@@ -236,6 +237,11 @@ class InvoiceFormView(PortalView):
                 self.correctable().select_related("recipient", "service", "received_file"),
                 pk=request.GET["correcting"],
             )
+            refused = invoice_correction_refused(rejected)
+            if refused:
+                messages.error(request, refused)
+                correction = rejected.corrections.order_by("created_at", "pk").first()
+                return redirect("invoices:invoice_detail", pk=(correction or rejected).pk)
             state = keyed_state_from(rejected)
         elif request.GET.get("refused", "").isdigit():
             flow = get_object_or_404(self.refused_keyed(), pk=request.GET["refused"])
@@ -421,6 +427,9 @@ class InvoiceFormView(PortalView):
         if valid and typed:
             totals = keyed_totals([line.keyed_line() for line in typed])
             form.check_lines(totals)
+        replaced = self.replaced(state["fields"])
+        if replaced is not None and invoice_correction_refused(replaced):
+            form.add_error(None, invoice_correction_refused(replaced))
         if not form.is_valid() or not valid or not typed or any(upload_errors.values()):
             return self.render_form(state, form, formset, upload_errors, status=400)
         keyed = self.keyed_invoice(form, typed, totals, state)
@@ -429,7 +438,7 @@ class InvoiceFormView(PortalView):
             keyed=keyed,
             draft=self.draft,
             pdf=pdf,
-            replaces=self.replaced(state["fields"]),
+            replaces=replaced,
         )
         messages.success(
             self.request, _("La facture %(number)s est déposée.") % {"number": keyed.number}
@@ -440,6 +449,7 @@ class InvoiceFormView(PortalView):
         data = form.cleaned_data
         number = data["number"]
         account = data["bank_account"]
+        replaced = self.replaced(state["fields"])
         return KeyedInvoice(
             supplier=self.structure,
             recipient=form.recipient,
@@ -449,9 +459,14 @@ class InvoiceFormView(PortalView):
             lines=canonical_lines([line.keyed_line() for line in typed]),
             service_code=data["service_code"],
             engagement=data["engagement"].strip(),
+            # A credit note names the invoice it credits; a correction the rejected invoice
+            # it replaces (BT-25 and BT-26, read back by invoice_corrected_by).
             preceding_number=data["preceding_number"]
             if data["type_code"] != c.TYPE_INVOICE
-            else "",
+            else (replaced.number if replaced else ""),
+            preceding_date=replaced.issue_date
+            if replaced and data["type_code"] == c.TYPE_INVOICE
+            else None,
             due_date=data["due_date"],
             delivery_date=data["delivery_date"],
             exemption=Exemption(

@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from chorus.models import Membership, Structure
 from chorus.pagination import cursor_encode
@@ -33,8 +33,6 @@ from invoices.enums import InvoiceStatus
 from invoices.models import Invoice
 
 TARGET_MS = 150
-# The names the CSV export of a search may have (issue 8 §3, built elsewhere).
-EXPORT_URL_NAMES = ("reception:invoice_export", "reception:invoices_export", "reception:export")
 
 
 class Command(BaseCommand):
@@ -101,20 +99,27 @@ class Command(BaseCommand):
         results["Comptes par statut (onglets)"] = self.measure(
             runs, lambda: invoice_counts_for(manager)
         )
-        export = self.export_url()
-        if export:
-            results["Export CSV de 10 000 factures"] = self.measure(
-                max(5, runs // 5), lambda: self.get(client, export, {"tab": ""}, limit=10_000)
-            )
-        else:
-            self.stdout.write(
-                self.style.WARNING(
-                    "Export CSV : aucune vue d'export n'existe sur cette branche, non mesuré.\n"
-                )
-            )
+        results["Tableau de bord"] = self.measure(
+            runs, lambda: self.get(client, reverse("reception:dashboard"), {})
+        )
+        results["Tableau de bord (agent de 3 services)"] = self.measure(
+            runs, lambda: self.get(agent_client, reverse("reception:dashboard"), {})
+        )
+        export = reverse("reception:invoice_export")
+        results["Export CSV de 10 000 factures"] = self.measure(
+            max(5, runs // 5), lambda: self.get(client, export, {"tab": ""}, limit=10_000)
+        )
+        first_byte = self.measure(
+            max(5, runs // 5), lambda: self.get(client, export, {"tab": ""}, limit=1)
+        )
+        rows_per_second = 10_000 / (results["Export CSV de 10 000 factures"]["p50"] / 1000)
         queries = self.queries(client, inbox, cursors[0])
         self.report(results, compare)
         self.stdout.write(f"\nRequêtes SQL : {queries}")
+        self.stdout.write(
+            f"Export CSV : {rows_per_second:,.0f} lignes/s ; premières lignes reçues en "
+            f"{first_byte['p50']:.1f} ms (p50), {first_byte['p95']:.1f} ms (p95)."
+        )
         if save:
             Path(save).write_text(
                 json.dumps({"invoices": total, "held": held, "results": results}, indent=1)
@@ -131,6 +136,7 @@ class Command(BaseCommand):
                 lines += chunk.count(b"\n")
                 if limit and lines > limit:
                     break
+            response.close()  # ends the export's cursor when the reader stopped early
         return response
 
     def measure(self, runs: int, call) -> dict:
@@ -194,14 +200,6 @@ class Command(BaseCommand):
                     }
                 )
         return searches
-
-    def export_url(self) -> str | None:
-        for name in EXPORT_URL_NAMES:
-            try:
-                return reverse(name)
-            except NoReverseMatch:
-                continue
-        return None
 
     def queries(self, client, inbox, cursor) -> str:
         counted = []
