@@ -8,11 +8,20 @@ sweep of stalled flows) neither loses nor duplicates anything:
 - `flow_item_process` locks its item, validates it and, if accepted, records the invoice,
   routes it and makes it available; the item leaves EN_ATTENTE in the same transaction.
 - `flow_finish` gives the flow its final state once no item is waiting.
+
+A flow may carry documents other than invoices in the UBL syntax: a mémoire de frais de
+justice (E3 flow, `IN_DP_E3_UBL_INVOICE`). Its app registers a `FlowKind` (`flow_kind_register`):
+the item is read and checked against the standards like any UBL invoice, then, instead of the
+invoices' platform rules and `invoice_create`, handed to the kind's `deposit` function, in the
+same transaction as the item's result. A flow declares the kind by its syntax; one deposited
+without a syntax (SFTP, portal) is recognised by its business process (BT-23, the cadre).
 """
 
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -21,7 +30,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import Count, F
 from django.utils import timezone
 
-from invoices import rules
+from invoices import canonical, rules
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax
 from invoices.ingestion import archive, messages
 from invoices.ingestion.receive import flow_depositor, flow_status_change
@@ -41,8 +50,43 @@ _FORMAT_OF_SYNTAX = {
     FlowSyntax.CII: "cii",
     FlowSyntax.FACTURX: "facturx",
     FlowSyntax.PDF: "facturx",
+    FlowSyntax.MEMOIRE_UBL: "ubl",
 }
 _SYNTAX_OF_FORMAT = {"ubl": FlowSyntax.UBL, "cii": FlowSyntax.CII, "facturx": FlowSyntax.FACTURX}
+
+
+@dataclass(frozen=True)
+class FlowKind:
+    """A document other than an invoice carried by a flow (see the module's docstring).
+
+    `deposit(item=, document=, actor=)` records it from its canonical reading and answers the
+    findings; any fatal one refuses the item, and then nothing it wrote may be kept (it
+    raises or rolls back its own savepoint)."""
+
+    syntax: str
+    business_process: str
+    deposit: Callable[..., list[Finding]]
+
+
+_FLOW_KINDS: dict[str, FlowKind] = {}
+
+
+def flow_kind_register(kind: FlowKind) -> None:
+    """Called by the app that owns the kind, from its AppConfig.ready()."""
+    _FLOW_KINDS[kind.syntax] = kind
+
+
+def flow_kind_of(flow: Flow, document: canonical.Invoice | None) -> FlowKind | None:
+    """The kind of document of a flow's item: declared by the flow's syntax, else recognised
+    by its business process (BT-23); None for an invoice."""
+    if flow.syntax:
+        return _FLOW_KINDS.get(flow.syntax)
+    if document is None or not document.business_process:
+        return None
+    for kind in _FLOW_KINDS.values():
+        if document.business_process.strip() == kind.business_process:
+            return kind
+    return None
 
 
 def flow_split(flow_id: int) -> list[int]:
@@ -219,11 +263,15 @@ def _validate_and_deposit(item: FlowItem, *, deadline: float) -> tuple[str, list
         filename=item.name,
         depositor=item.flow.structure,
         deadline=deadline,
+        recipient_check=lambda document: flow_kind_of(item.flow, document) is None,
     )
     findings = list(report.findings) + _syntax_findings(item.flow, report.format)
     item.format, item.profile = report.format or "", report.profile or ""
     if any(f.is_fatal for f in findings):
         return FlowItemStatus.REFUSEE, findings
+    kind = flow_kind_of(item.flow, report.invoice)
+    if kind is not None:
+        return _kind_deposit(item, kind, report.invoice, findings)
     try:
         with transaction.atomic():
             item.invoice = _deposit(item, report)
@@ -231,6 +279,22 @@ def _validate_and_deposit(item: FlowItem, *, deadline: float) -> tuple[str, list
         # Another invoice with this number got in first (CPP-011 held by the database).
         context = platform_rules.Context(detected=report.detected, depositor=item.flow.structure)
         findings.append(platform_rules.duplicate_finding(report.invoice, context))
+        return FlowItemStatus.REFUSEE, findings
+    return FlowItemStatus.INTEGREE, findings
+
+
+def _kind_deposit(
+    item: FlowItem, kind: FlowKind, document: canonical.Invoice, findings: list[Finding]
+) -> tuple[str, list[Finding]]:
+    """A document of a registered kind, handed to its app; an undeclared flow takes the
+    kind's syntax (the report and the API then name it)."""
+    if not item.flow.syntax:
+        Flow.objects.filter(pk=item.flow_id, syntax="").update(syntax=kind.syntax)
+        item.flow.syntax = kind.syntax
+    findings = findings + kind.deposit(
+        item=item, document=document, actor=flow_depositor(item.flow)
+    )
+    if any(f.is_fatal for f in findings):
         return FlowItemStatus.REFUSEE, findings
     return FlowItemStatus.INTEGREE, findings
 
