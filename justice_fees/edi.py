@@ -53,7 +53,7 @@ from chorus.workflow import Actor
 from invoices import canonical
 from invoices.channels.portal.forms import mime_type_of
 from invoices.enums import FlowSyntax
-from invoices.ingestion.pipeline import FlowKind
+from invoices.ingestion.kinds import FlowKind
 from invoices.models import FlowItem
 from invoices.rules import recipient_lookup
 from invoices.validation import Finding, Severity
@@ -443,8 +443,22 @@ def _english(arguments: dict) -> dict[str, list[str]]:
     return {}
 
 
+def memoire_report_entry(item: FlowItem) -> dict:
+    """What the flow's report says of the mémoire an item deposited: its number, id and
+    status, under the report's names (numeroFacture holds BT-1, the mémoire's number)."""
+    memoire = Memoire.objects.filter(flow_item=item).first()
+    if memoire is None:
+        return {}
+    return {
+        "numeroFacture": memoire.number,
+        "identifiantMemoireCPP": memoire.pk,
+        "statutMemoire": memoire.status,
+    }
+
+
 FLOW_KIND = FlowKind(
     syntax=FlowSyntax.MEMOIRE_UBL,
     business_process=CADRE_MEMOIRE,
     deposit=memoire_from_canonical,
+    report_entry=lambda item: memoire_report_entry(item),
 )

@@ -20,8 +20,6 @@ without a syntax (SFTP, portal) is recognised by its business process (BT-23, th
 import logging
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -33,6 +31,7 @@ from django.utils import timezone
 from invoices import canonical, rules
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax
 from invoices.ingestion import archive, messages
+from invoices.ingestion.kinds import FlowKind, flow_kind_of
 from invoices.ingestion.receive import flow_depositor, flow_status_change
 from invoices.models import Flow, FlowItem, ReceivedFile
 from invoices.services import invoice_create, invoice_route, received_file_store
@@ -53,40 +52,6 @@ _FORMAT_OF_SYNTAX = {
     FlowSyntax.MEMOIRE_UBL: "ubl",
 }
 _SYNTAX_OF_FORMAT = {"ubl": FlowSyntax.UBL, "cii": FlowSyntax.CII, "facturx": FlowSyntax.FACTURX}
-
-
-@dataclass(frozen=True)
-class FlowKind:
-    """A document other than an invoice carried by a flow (see the module's docstring).
-
-    `deposit(item=, document=, actor=)` records it from its canonical reading and answers the
-    findings; any fatal one refuses the item, and then nothing it wrote may be kept (it
-    raises or rolls back its own savepoint)."""
-
-    syntax: str
-    business_process: str
-    deposit: Callable[..., list[Finding]]
-
-
-_FLOW_KINDS: dict[str, FlowKind] = {}
-
-
-def flow_kind_register(kind: FlowKind) -> None:
-    """Called by the app that owns the kind, from its AppConfig.ready()."""
-    _FLOW_KINDS[kind.syntax] = kind
-
-
-def flow_kind_of(flow: Flow, document: canonical.Invoice | None) -> FlowKind | None:
-    """The kind of document of a flow's item: declared by the flow's syntax, else recognised
-    by its business process (BT-23); None for an invoice."""
-    if flow.syntax:
-        return _FLOW_KINDS.get(flow.syntax)
-    if document is None or not document.business_process:
-        return None
-    for kind in _FLOW_KINDS.values():
-        if document.business_process.strip() == kind.business_process:
-            return kind
-    return None
 
 
 def flow_split(flow_id: int) -> list[int]:

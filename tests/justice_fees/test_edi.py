@@ -276,3 +276,56 @@ def test_the_api_reports_an_e3_refusal(
     ).json()
     assert report["etatCourantDepotFlux"] == "IN_REJETE"
     assert any("n'est pas une juridiction" in e["libelleErreurDP"] for e in report["listeErreurDP"])
+
+
+def test_the_flow_report_and_page_name_the_memoire(provider, juridiction, receive, client):
+    from django.urls import reverse
+
+    from invoices.ingestion.report import flow_report
+    from tests.justice_fees.test_pages import as_member
+
+    flow = receive(flow_of(provider, juridiction))
+    memoire = Memoire.objects.get()
+
+    [entry] = flow_report(flow)["factures"]
+    assert entry["numeroFacture"] == "MJ-2026-001"
+    assert entry["identifiantMemoireCPP"] == memoire.pk
+    assert entry["statutMemoire"] == S.DEPOSE
+    html = (
+        as_member(client, provider.memberships.first())
+        .get(reverse("invoices:flow_detail", args=[flow.pk]))
+        .content.decode()
+    )
+    assert reverse("justice_fees:memoire_detail", args=[memoire.pk]) in html
+    assert "Voir le mémoire MJ-2026-001" in html
+
+
+def test_an_e3_flow_uploaded_over_sftp_gets_its_memoire_and_its_report(sftp, edi_root):
+    from justice_fees.models import ProviderProfile, Tariff
+    from justice_fees.seed import tariffs_seed
+    from tests.invoices.test_edi_channel import Partner
+
+    tariffs_seed(Tariff)  # a transactional test: the seeded table may have been flushed
+    partner = Partner(sftp)
+    structure = partner.account.structure
+    ProviderProfile.objects.create(structure=structure, kind="TRADUCTEUR")
+    juridiction, _service = court()
+    data = e3_ubl_flow(
+        provider_siret=structure.identifier,
+        court_siret=juridiction.identifier,
+        lines=(("TRAD-PAGE", "12", None, ""),),
+    )
+
+    flow = partner.upload("memoire-MJ-2026-001.xml", data)
+
+    assert flow.channel == DepositChannel.EDI
+    assert flow.status == FlowStatus.INTEGRE
+    assert flow.syntax == FlowSyntax.MEMOIRE_UBL
+    memoire = Memoire.objects.get(provider=structure)
+    assert memoire.status == S.DEPOSE and memoire.channel == DepositChannel.EDI
+    assert str(memoire.claimed_total) == "300.00"
+    report, text = partner.report(flow, "memoire-MJ-2026-001.xml")
+    assert report["syntaxeFlux"] == "IN_DP_E3_UBL_INVOICE"
+    assert report["factures"][0]["numeroFacture"] == "MJ-2026-001"
+    assert report["factures"][0]["identifiantMemoireCPP"] == memoire.pk
+    assert "MJ-2026-001" in text
