@@ -329,3 +329,70 @@ def test_an_e3_flow_uploaded_over_sftp_gets_its_memoire_and_its_report(sftp, edi
     assert report["factures"][0]["numeroFacture"] == "MJ-2026-001"
     assert report["factures"][0]["identifiantMemoireCPP"] == memoire.pk
     assert "MJ-2026-001" in text
+
+
+def _rewritten(document) -> bytes:
+    """The document written again once its lines were changed, its totals recomputed."""
+    from invoices.totals import invoice_amounts, line_net_amount
+    from justice_fees.samples import FRANCHISE
+
+    for line in document.lines:
+        line.net_amount = line_net_amount(quantity=line.quantity, price=line.price)
+    amounts = invoice_amounts(document.lines, exemption=FRANCHISE)
+    document.totals, document.vat_breakdown = amounts.totals, amounts.vat_breakdown
+    return write_ubl(document)
+
+
+def test_a_price_other_than_the_tariff_is_refused(provider, juridiction, receive):
+    from decimal import Decimal
+
+    from justice_fees.samples import e3_memoire
+
+    document = e3_memoire(provider_siret=provider.identifier, court_siret=juridiction.identifier)
+    document.lines[0].price.net_price = Decimal("50.00")
+
+    flow = receive(_rewritten(document))
+
+    [finding] = flow.items.get().findings
+    assert finding["rule"] == "MEM-TARIF" and finding["bt"] == "BT-146"
+    assert "diffère du tarif du référentiel (42.00 €)" in finding["message"]
+    assert not Memoire.objects.exists()
+
+
+def test_a_total_the_platform_does_not_find_is_refused(provider, juridiction, receive):
+    from decimal import Decimal
+
+    from justice_fees.samples import e3_memoire
+
+    document = e3_memoire(
+        provider_siret=provider.identifier,
+        court_siret=juridiction.identifier,
+        lines=(("INT-ORAL-H", "3", None, ""), ("AFFRANCHISSEMENT", "1", "4.35", "")),
+        subject_to_vat=True,
+    )
+    # Disbursements are VAT-exempt: the file taxes one anyway.
+    document.lines[1].vat_category_code, document.lines[1].vat_rate = "S", Decimal("20")
+
+    flow = receive(_rewritten(document))
+
+    [finding] = flow.items.get().findings
+    assert finding["rule"] == "MEM-TOTAL"
+    assert "(BT-112, 156.42 €)" in finding["message"] and "155.55 €" in finding["message"]
+    assert not Memoire.objects.exists()
+
+
+def test_another_providers_memoire_and_an_unknown_service_are_refused(
+    provider, juridiction, receive
+):
+    other, _membership = interpreter(legal_name="Jean Martin (EI)")
+
+    flow = receive(flow_of(other, juridiction))
+    [finding] = flow.items.get().findings
+    assert finding["rule"] == "MEM-PRESTATAIRE"
+    assert "n'est pas la structure qui dépose le flux" in finding["message"]
+
+    flow = receive(flow_of(provider, juridiction, service_code="GREFFE-CIVIL"))
+    [finding] = flow.items.get().findings
+    assert finding["rule"] == "MEM-SERVICE"
+    assert "n'a pas de service de code « GREFFE-CIVIL »" in finding["message"]
+    assert not Memoire.objects.exists()
