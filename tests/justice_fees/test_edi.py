@@ -298,6 +298,8 @@ def test_the_flow_report_and_page_name_the_memoire(provider, juridiction, receiv
     )
     assert reverse("justice_fees:memoire_detail", args=[memoire.pk]) in html
     assert "Voir le mémoire MJ-2026-001" in html
+    detail = client.get(reverse("justice_fees:memoire_detail", args=[memoire.pk])).content.decode()
+    assert "Déposé par le flux (E3)" in detail and flow.number in detail
 
 
 def test_an_e3_flow_uploaded_over_sftp_gets_its_memoire_and_its_report(sftp, edi_root):
