@@ -10,8 +10,8 @@ sweep of stalled flows) neither loses nor duplicates anything:
 - `flow_finish` gives the flow its final state once no item is waiting.
 
 A flow may carry documents other than invoices in the UBL syntax: a mémoire de frais de
-justice (E3 flow, `IN_DP_E3_UBL_INVOICE`). Its app registers a `FlowKind` (`flow_kind_register`):
-the item is read and checked against the standards like any UBL invoice, then, instead of the
+justice (E3 flow, `IN_DP_E3_UBL_INVOICE`). Its app registers a `FlowKind`
+(`invoices.ingestion.kinds`): the item is read and checked against the standards like any UBL invoice, then, instead of the
 invoices' platform rules and `invoice_create`, handed to the kind's `deposit` function, in the
 same transaction as the item's result. A flow declares the kind by its syntax; one deposited
 without a syntax (SFTP, portal) is recognised by its business process (BT-23, the cadre).

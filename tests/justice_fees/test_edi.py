@@ -398,3 +398,24 @@ def test_another_providers_memoire_and_an_unknown_service_are_refused(
     assert finding["rule"] == "MEM-SERVICE"
     assert "n'a pas de service de code « GREFFE-CIVIL »" in finding["message"]
     assert not Memoire.objects.exists()
+
+
+def test_a_provider_uploads_an_e3_file_on_the_portal(
+    provider, juridiction, client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.invoices.test_portal_flows import UPLOAD
+    from tests.justice_fees.test_pages import as_member
+
+    member = provider.memberships.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_member(client, member).post(
+            UPLOAD, {"file": SimpleUploadedFile("memoire.xml", flow_of(provider, juridiction))}
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    memoire = Memoire.objects.get()
+    assert memoire.status == S.DEPOSE and memoire.channel == DepositChannel.PORTAIL
+    assert memoire.created_by == member.user
+    assert memoire.flow_item.flow.syntax == FlowSyntax.MEMOIRE_UBL
