@@ -460,5 +460,5 @@ FLOW_KIND = FlowKind(
     syntax=FlowSyntax.MEMOIRE_UBL,
     business_process=CADRE_MEMOIRE,
     deposit=memoire_from_canonical,
-    report_entry=lambda item: memoire_report_entry(item),
+    report_entry=memoire_report_entry,
 )

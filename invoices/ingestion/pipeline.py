@@ -251,11 +251,11 @@ def _validate_and_deposit(item: FlowItem, *, deadline: float) -> tuple[str, list
 def _kind_deposit(
     item: FlowItem, kind: FlowKind, document: canonical.Invoice, findings: list[Finding]
 ) -> tuple[str, list[Finding]]:
-    """A document of a registered kind, handed to its app; an undeclared flow takes the
-    kind's syntax (the report and the API then name it)."""
-    if not item.flow.syntax:
+    """A document of a registered kind, handed to its app. An undeclared flow of this one
+    document takes the kind's syntax (the report and the API then name it); an archive keeps
+    none until it is finished, so that each of its documents is recognised by its own BT-23."""
+    if not item.flow.syntax and not item.flow.items.exclude(pk=item.pk).exists():
         Flow.objects.filter(pk=item.flow_id, syntax="").update(syntax=kind.syntax)
-        item.flow.syntax = kind.syntax
     findings = findings + kind.deposit(
         item=item, document=document, actor=flow_depositor(item.flow)
     )

@@ -419,3 +419,21 @@ def test_a_provider_uploads_an_e3_file_on_the_portal(
     assert memoire.status == S.DEPOSE and memoire.channel == DepositChannel.PORTAIL
     assert memoire.created_by == member.user
     assert memoire.flow_item.flow.syntax == FlowSyntax.MEMOIRE_UBL
+
+
+def test_an_undeclared_archive_mixing_a_memoire_and_an_invoice(provider, juridiction, receive):
+    import io
+    import zipfile
+
+    service = ServiceFactory(code="SERV0001")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("1-memoire.xml", flow_of(provider, juridiction))
+        archive.writestr("2-facture.xml", invoice_xml(provider, service, writer=write_ubl))
+
+    flow = receive(buffer.getvalue(), syntax="", channel=DepositChannel.EDI, name="lot.zip")
+
+    assert flow.status == FlowStatus.INTEGRE, messages_of(flow)
+    memoire_item, invoice_item = flow.items.order_by("position")
+    assert memoire_item.memoire.status == S.DEPOSE and memoire_item.invoice is None
+    assert invoice_item.invoice.recipient == service.structure
