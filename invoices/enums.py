@@ -13,6 +13,7 @@ class FlowSyntax(models.TextChoices):
     CII = "IN_DP_E1_CII_16B", _("CII D16B (flux structuré E1)")
     FACTURX = "IN_DP_E2_CII_FACTURX", _("Factur-X (flux mixte E2)")
     PDF = "IN_DP_E2_PDF_SAISIE", _("PDF avec données saisies")
+    MEMOIRE_UBL = "IN_DP_E3_UBL_INVOICE", _("UBL 2.1 de mémoire de frais de justice (flux E3)")
 
 
 class FlowStatus(models.TextChoices):

@@ -1,7 +1,8 @@
 """The demo world's justice fees: the tribunal's agent and magistrate get their court roles,
 the interpreter her provider profile, and her mémoires go through the real services to
 different statuses (one paid after a reduction, one waiting for a magistrate, one suspended,
-one rejected, one deposited long ago and still waiting, one draft).
+one rejected, one deposited long ago and still waiting, one draft), and one mémoire
+deposited by an E3 flow (`justice_fees.edi`) from her EDI technical account.
 
 Idempotent: a mémoire already there (same provider and number) is left as it is. Tasks run
 inline (notifications stay in memory), as for the demo invoices.
@@ -14,9 +15,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from chorus.models import Membership, Structure
+from chorus.models import Membership, Structure, TechnicalAccount
 from chorus.workflow import Actor
 from invoices.demo import tasks_inline
+from invoices.enums import DepositChannel
+from invoices.ingestion.pipeline import flow_process_inline
+from invoices.ingestion.receive import flow_receive
 from justice_fees import services
 from justice_fees.enums import (
     AttachmentKind,
@@ -28,6 +32,7 @@ from justice_fees.enums import (
     VatRegime,
 )
 from justice_fees.models import CourtRole, Memoire, MemoireStatusChange, ProviderProfile, Tariff
+from justice_fees.samples import e3_ubl_flow
 
 S = MemoireStatus
 
@@ -78,6 +83,49 @@ DRAFT = DemoMemoire(
     "OP-2026-030", DecisionKind.REQUISITION, "M. le procureur de la République", "PARQUET 26/02210", 3,
     (("INT-ORAL-H", "1.5"),),
 )  # fmt: skip
+
+
+# The interpreter's EDI account, and the mémoire her software drops as an E3 flow.
+EDI_LOGIN = "TECH_INTERPRETARIAT_PETROVA@cpro.fr"
+EDI_PASSWORD = "Tech-Demo-Petrova-2026"
+EDI_MEMOIRE = "OP-2026-035"
+
+
+def _seed_edi(*, provider: Structure, juridiction: Structure) -> None:
+    """One mémoire deposited by the EDI channel: a UBL E3 flow through the deposit pipeline."""
+    if Memoire.objects.filter(provider=provider, number=EDI_MEMOIRE).exists():
+        return
+    account = TechnicalAccount.objects.filter(login=EDI_LOGIN).first()
+    if account is None:
+        account = TechnicalAccount(login=EDI_LOGIN, structure=provider, active=True)
+        account.set_password(EDI_PASSWORD)
+        account.save()
+    end = timezone.localdate() - datetime.timedelta(days=8)
+    data = e3_ubl_flow(
+        provider_siret=provider.identifier,
+        provider_name=provider.legal_name,
+        court_siret=juridiction.identifier,
+        court_name=juridiction.legal_name,
+        number=EDI_MEMOIRE,
+        requester="M. le juge d'instruction Marchal",
+        procedure_number="JI 26/0131",
+        decision_kind=DecisionKind.COMMISSION_ROGATOIRE,
+        decision_date=end - datetime.timedelta(days=6),
+        mission_end=end,
+        lines=(("INT-ORAL-H", "2.5", None, ""), ("DEPL-KM", "36", None, "")),
+        subject_to_vat=True,
+    )
+    receipt = flow_receive(
+        data=data,
+        filename=f"{EDI_MEMOIRE}.xml",
+        channel=DepositChannel.EDI,
+        structure=provider,
+        technical_account=account,
+    )  # no syntax declared, as over SFTP: the pipeline recognises the cadre (BT-23)
+    flow_process_inline(receipt.flow.pk)
+    item = receipt.flow.items.get()
+    if not Memoire.objects.filter(flow_item=item).exists():
+        raise RuntimeError(f"demo E3 mémoire {EDI_MEMOIRE} refused: {item.findings}")
 
 
 def _line(code: str, quantity: str, price: str | None, kind_default: str) -> services.LineInput:
@@ -220,3 +268,4 @@ def demo_memoires_seed(
         for spec in MEMOIRES:
             _seed_one(spec, provider=provider, juridiction=juridiction, actors=actors)
         _seed_one(DRAFT, provider=provider, juridiction=juridiction, actors=actors, draft_only=True)
+        _seed_edi(provider=provider, juridiction=juridiction)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chorus.enums import Channel
 from chorus.models import Membership, Service, Structure, TechnicalAccount, User
 from chorus.workflow.models import StatusChange
-from invoices.models import AttachmentUpload
+from invoices.models import AttachmentUpload, FlowItem
 from justice_fees.enums import (
     AttachmentKind,
     CourtRoleKind,
@@ -195,6 +195,15 @@ class Memoire(models.Model):
     )
     technical_account = models.ForeignKey(
         TechnicalAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Deposited by an E3 flow (justice_fees.edi): the flow's item it came in, once.
+    flow_item = models.OneToOneField(
+        FlowItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memoire",
+        verbose_name=_("reçu dans le flux"),
     )
     created_at = models.DateTimeField(_("saisie commencée le"), default=timezone.now)
     deposited_at = models.DateTimeField(_("déposé le"), null=True, blank=True)

@@ -42,6 +42,7 @@ EXTENSIONS_OF_SYNTAX = {
     FlowSyntax.CII: (".xml",),
     FlowSyntax.FACTURX: (".pdf",),
     FlowSyntax.PDF: (".pdf",),
+    FlowSyntax.MEMOIRE_UBL: (".xml",),
 }
 # The invoice statuses, one enum in the schema (settings ENUM_NAME_OVERRIDES).
 INVOICE_STATUSES = InvoiceStatus.values

@@ -8,6 +8,13 @@ sweep of stalled flows) neither loses nor duplicates anything:
 - `flow_item_process` locks its item, validates it and, if accepted, records the invoice,
   routes it and makes it available; the item leaves EN_ATTENTE in the same transaction.
 - `flow_finish` gives the flow its final state once no item is waiting.
+
+A flow may carry documents other than invoices in the UBL syntax: a mémoire de frais de
+justice (E3 flow, `IN_DP_E3_UBL_INVOICE`). Its app registers a `FlowKind`
+(`invoices.ingestion.kinds`): the item is read and checked against the standards like any UBL invoice, then, instead of the
+invoices' platform rules and `invoice_create`, handed to the kind's `deposit` function, in the
+same transaction as the item's result. A flow declares the kind by its syntax; one deposited
+without a syntax (SFTP, portal) is recognised by its business process (BT-23, the cadre).
 """
 
 import logging
@@ -21,9 +28,10 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import Count, F
 from django.utils import timezone
 
-from invoices import rules
+from invoices import canonical, rules
 from invoices.enums import FlowItemStatus, FlowStatus, FlowSyntax
 from invoices.ingestion import archive, messages
+from invoices.ingestion.kinds import FlowKind, flow_kind_of
 from invoices.ingestion.receive import flow_depositor, flow_status_change
 from invoices.models import Flow, FlowItem, ReceivedFile
 from invoices.services import invoice_create, invoice_route, received_file_store
@@ -41,6 +49,7 @@ _FORMAT_OF_SYNTAX = {
     FlowSyntax.CII: "cii",
     FlowSyntax.FACTURX: "facturx",
     FlowSyntax.PDF: "facturx",
+    FlowSyntax.MEMOIRE_UBL: "ubl",
 }
 _SYNTAX_OF_FORMAT = {"ubl": FlowSyntax.UBL, "cii": FlowSyntax.CII, "facturx": FlowSyntax.FACTURX}
 
@@ -219,11 +228,15 @@ def _validate_and_deposit(item: FlowItem, *, deadline: float) -> tuple[str, list
         filename=item.name,
         depositor=item.flow.structure,
         deadline=deadline,
+        recipient_check=lambda document: flow_kind_of(item.flow, document) is None,
     )
     findings = list(report.findings) + _syntax_findings(item.flow, report.format)
     item.format, item.profile = report.format or "", report.profile or ""
     if any(f.is_fatal for f in findings):
         return FlowItemStatus.REFUSEE, findings
+    kind = flow_kind_of(item.flow, report.invoice)
+    if kind is not None:
+        return _kind_deposit(item, kind, report.invoice, findings)
     try:
         with transaction.atomic():
             item.invoice = _deposit(item, report)
@@ -231,6 +244,22 @@ def _validate_and_deposit(item: FlowItem, *, deadline: float) -> tuple[str, list
         # Another invoice with this number got in first (CPP-011 held by the database).
         context = platform_rules.Context(detected=report.detected, depositor=item.flow.structure)
         findings.append(platform_rules.duplicate_finding(report.invoice, context))
+        return FlowItemStatus.REFUSEE, findings
+    return FlowItemStatus.INTEGREE, findings
+
+
+def _kind_deposit(
+    item: FlowItem, kind: FlowKind, document: canonical.Invoice, findings: list[Finding]
+) -> tuple[str, list[Finding]]:
+    """A document of a registered kind, handed to its app. An undeclared flow of this one
+    document takes the kind's syntax (the report and the API then name it); an archive keeps
+    none until it is finished, so that each of its documents is recognised by its own BT-23."""
+    if not item.flow.syntax and not item.flow.items.exclude(pk=item.pk).exists():
+        Flow.objects.filter(pk=item.flow_id, syntax="").update(syntax=kind.syntax)
+    findings = findings + kind.deposit(
+        item=item, document=document, actor=flow_depositor(item.flow)
+    )
+    if any(f.is_fatal for f in findings):
         return FlowItemStatus.REFUSEE, findings
     return FlowItemStatus.INTEGREE, findings
 

@@ -8,6 +8,7 @@ shows it, the PDF is rendered from it and the EDI channel drops both in the part
 """
 
 from invoices.enums import FlowItemStatus
+from invoices.ingestion.kinds import flow_kind_report
 from invoices.models import Flow
 from invoices.validation.explanations import explain, sentence
 
@@ -35,7 +36,7 @@ def _finding_entry(finding: dict) -> dict:
 
 def _invoice_entry(item) -> dict:
     invoice = item.invoice
-    return {
+    entry = {
         "rang": item.position,
         "fichier": item.name,
         "format": item.format or None,
@@ -47,6 +48,9 @@ def _invoice_entry(item) -> dict:
         "statutFacture": invoice.status if invoice else None,
         "constats": [_finding_entry(finding) for finding in item.findings],
     }
+    if invoice is None and item.status == FlowItemStatus.INTEGREE:
+        entry.update(flow_kind_report(item))  # a mémoire of an E3 flow
+    return entry
 
 
 def flow_report(flow: Flow) -> dict:

@@ -24,10 +24,12 @@ Each stage is timed (`ValidationReport.timings`, seconds) for the benchmark. Giv
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from chorus.models import Structure
+from invoices.canonical import Invoice
 from invoices.formats import ReadError, read_detected
 
 from . import platform_rules, reading, schematron, xsd
@@ -60,11 +62,14 @@ def validate(
     data: bytes,
     *,
     filename: str | None = None,
-    recipient_check: bool = True,
+    recipient_check: bool | Callable[[Invoice], bool] = True,
     depositor: Structure | None = None,
     deadline: float | None = None,
 ) -> ValidationReport:
-    """Validates one invoice (XML or Factur-X PDF bytes) through every stage."""
+    """Validates one invoice (XML or Factur-X PDF bytes) through every stage.
+
+    `recipient_check` may be a predicate on the canonical invoice: the deposit pipeline skips
+    the invoices' platform rules for a document that is not an invoice (an E3 mémoire)."""
     report = ValidationReport(filename=filename)
     with _timed(report, "reading", deadline):
         document, findings = reading.read(data, filename)
@@ -91,6 +96,8 @@ def validate(
             report.invoice = read_detected(detected)
         except ReadError as error:
             report.findings.append(reading.value_refusal(error))
+    if callable(recipient_check) and report.valid:
+        recipient_check = recipient_check(report.invoice)
     if recipient_check and report.valid:
         with _timed(report, "platform", deadline):
             invoice = report.invoice

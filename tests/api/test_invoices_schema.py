@@ -42,4 +42,5 @@ def test_each_operation_is_documented_with_its_chorus_name_and_json_body(client)
         "IN_DP_E1_CII_16B",
         "IN_DP_E2_CII_FACTURX",
         "IN_DP_E2_PDF_SAISIE",
+        "IN_DP_E3_UBL_INVOICE",  # a mémoire de frais de justice (justice_fees.edi)
     }

@@ -12,6 +12,7 @@ from tests.api.conftest import (  # noqa: F401
     supplier,
     technical_account,
 )
+from tests.invoices.test_edi_channel import edi_root, sftp  # noqa: F401  (E3 flows over SFTP)
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,10 @@ def test_the_demo_world_has_a_court_its_roles_and_memoires_at_every_stage(capsys
         MemoireStatus.REJETE,
         MemoireStatus.PAYE,
     }
+    by_edi = Memoire.objects.get(number="OP-2026-035")  # an E3 flow over the EDI channel
+    assert by_edi.channel == "EDI" and by_edi.status == MemoireStatus.DEPOSE
+    assert by_edi.flow_item.flow.syntax == "IN_DP_E3_UBL_INVOICE"
+    assert by_edi.attachments.filter(kind="DECISION").exists()
     paid = Memoire.objects.get(status=MemoireStatus.PAYE)
     assert paid.certified_total < paid.claimed_total
     assert paid.lines.exclude(reduction_reason="").count() == 1

@@ -4,8 +4,10 @@ way every upload gets a report in the partner's out/.
 
 - A complete upload named .xml, .pdf, .zip, .tar.gz or .tgz is deposited with `flow_receive`
   (channel EDI, for the technical account's structure); the pipeline finds its syntax from
-  the content, and refuses content matching no accepted syntax in the report. A byte-identical
-  re-send gets the original flow, whose report is published again under the re-sent name.
+  the content (a UBL invoice whose business process BT-23 is A3_MEMOIRE_JUSTICE is a
+  mémoire's E3 flow, see justice_fees.edi), and refuses content matching no accepted syntax
+  in the report. A byte-identical re-send gets the original flow, whose report is published
+  again under the re-sent name.
 - An interrupted upload (IN_INCIDENTE), a file over FLOW_MAX_BYTES (IN_REJETE, as the pipeline
   refuses an archive inflating past that limit) or a name with another extension (IN_REJETE)
   is recorded by `flow_receive_refused`: what arrived is stored as received (for a file over
