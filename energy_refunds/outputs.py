@@ -1,7 +1,6 @@
 """What the refunds produce: the decision letter (PDF), the instructors' statistics and the
 CSV of validated requests for payment."""
 
-import csv
 import io
 from collections import defaultdict
 from decimal import Decimal
@@ -11,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
+from chorus.spreadsheets import csv_writer, spreadsheet_cell
 from energy_refunds.amounts import ZERO
 from energy_refunds.enums import Product, RefundStatus
 from energy_refunds.models import RefundRequest
@@ -85,15 +85,6 @@ def statistics(requests: QuerySet[RefundRequest]) -> dict:
     }
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or a tab / carriage
-    return) is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
 EXPORT_HEADER = [
     "reference",
     "annee",
@@ -115,7 +106,7 @@ EXPORT_HEADER = [
 def payment_export_csv(requests: QuerySet[RefundRequest]) -> str:
     """The validated requests, for payment: one row each with the bank details and amounts."""
     stream = io.StringIO()
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(stream)
     writer.writerow(EXPORT_HEADER)
     rows = (
         requests.filter(status=RefundStatus.VALIDEE)
@@ -129,7 +120,7 @@ def payment_export_csv(requests: QuerySet[RefundRequest]) -> str:
         structure = request.beneficiary.structure
         writer.writerow(
             [
-                _cell(v)
+                spreadsheet_cell(v)
                 for v in (
                     request.reference,
                     request.year,

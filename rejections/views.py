@@ -5,7 +5,6 @@ chart and a CSV export (`?export=<table>`).
 The scope comes from who asks, never from the URL: a supplier sees only what it issued, a
 public structure only what it received (an agent, within their services)."""
 
-import csv
 from dataclasses import dataclass, field
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,19 +18,13 @@ from django.views import View
 
 from chorus.access import MembershipRequiredMixin
 from chorus.charts import Chart, Series
+from chorus.spreadsheets import csv_writer, spreadsheet_cell
 from invoices.models import FlowItem, Invoice
 from invoices.selectors import invoices_received_for
 from rejections import statistics as st
 from rejections.forms import PeriodForm
 
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHART_ROWS = 12
-
-
-def csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 @dataclass
@@ -233,10 +226,10 @@ class StatisticsMixin:
         filename = f"statistiques-{table.key}-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response.write("\ufeff")  # spreadsheets read the accents as UTF-8
-        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-        writer.writerow([csv_cell(header) for header in table.headers])
+        writer = csv_writer(response)
+        writer.writerow([spreadsheet_cell(header) for header in table.headers])
         for row in table.rows:
-            writer.writerow([csv_cell(cell) for cell in row])
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
         return response
 
 

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chorus.workflow import Actor
-from invoices.channels.backoffice.exports import cell
 from invoices.enums import InvoiceStatus as S
 from invoices.services import invoice_certify, invoice_mandate, invoice_suspend
 from tests.backoffice.conftest import available, logged_in
@@ -86,12 +85,6 @@ def test_a_supplier_name_starting_with_equals_is_not_a_formula(client, agent, wo
     values = dict(zip(header, row, strict=True))
     assert values["Fournisseur"] == '\'=HYPERLINK("http://evil.example","Cliquez")'
     assert values["Numéro de facture"] == "'-2+3"
-
-
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_every_formula_start_is_escaped(start):
-    assert cell(f"{start}1+1") == f"'{start}1+1"
-    assert cell("Dupont = 1") == "Dupont = 1"
 
 
 def test_the_export_is_the_search_and_only_what_the_agent_may_see(

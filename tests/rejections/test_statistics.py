@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone, translation
 
 from chorus.enums import Role
+from chorus.spreadsheets import spreadsheet_cell
 from chorus.workflow import Actor
 from invoices.enums import DepositChannel, FlowItemStatus, InvoiceStatus
 from invoices.ingestion.receive import flow_receive
@@ -25,7 +26,7 @@ from invoices.services import (
     invoice_suspend,
 )
 from rejections import statistics as st
-from rejections.views import csv_cell, statistics_tables
+from rejections.views import statistics_tables
 from tests.chorus.factories import (
     MembershipFactory,
     PublicStructureFactory,
@@ -271,8 +272,8 @@ def test_each_table_exports_as_csv_with_formula_cells_defused(client, world):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(value):
-    assert csv_cell(value) == f"'{value}"
-    assert csv_cell("Commune") == "Commune"
+    assert spreadsheet_cell(value) == f"'{value}"
+    assert spreadsheet_cell("Commune") == "Commune"
 
 
 def test_the_page_speaks_english(client, world):

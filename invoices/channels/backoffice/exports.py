@@ -12,7 +12,6 @@ so that the cursor yields its first rows at once) and holds one chunk in memory 
 whatever the number of invoices.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -21,20 +20,12 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chorus.spreadsheets import csv_writer, spreadsheet_cell
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice, InvoiceStatusChange
 
 BOM = "\ufeff"
 CHUNK_SIZE = 500
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value) -> str:
-    """A text cell, escaped against formula injection."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def amount(value: Decimal | None) -> str:
@@ -57,7 +48,7 @@ class _Echo:
 
 
 def csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(_Echo())
     yield BOM + writer.writerow(header)
     for row in rows:
         yield writer.writerow(row)
@@ -150,22 +141,22 @@ def _invoice_cells(values, labels) -> Iterator[list[str]]:
     ) in values.iterator(chunk_size=CHUNK_SIZE):
         vat = with_vat - without_vat if with_vat is not None and without_vat is not None else None
         yield [
-            cell(number),
+            spreadsheet_cell(number),
             day(issue_date),
             day(created_at),
-            cell(supplier_name),
-            cell(supplier_siret),
-            cell(service_code or buyer_reference),
-            cell(order_reference),
+            spreadsheet_cell(supplier_name),
+            spreadsheet_cell(supplier_siret),
+            spreadsheet_cell(service_code or buyer_reference),
+            spreadsheet_cell(order_reference),
             amount(without_vat),
             amount(vat),
             amount(with_vat),
-            cell(currency),
+            spreadsheet_cell(currency),
             str(labels.get(status, status)),
             day(status_at),
             day(due_date),
-            cell(mandate_number),
-            cell(channel),
+            spreadsheet_cell(mandate_number),
+            spreadsheet_cell(channel),
         ]
 
 
@@ -195,14 +186,16 @@ def history_rows(timeline: list[InvoiceStatusChange]) -> Iterator[list[str]]:
             day(change.at),
             str(labels.get(change.source, change.source)),
             str(labels.get(change.target, change.target)),
-            cell(change.action),
-            cell(_("la plateforme") if change.actor_role == "SYSTEME" else change.actor_label),
-            cell(change.actor_role),
-            cell(change.structure.legal_name if change.structure else ""),
+            spreadsheet_cell(change.action),
+            spreadsheet_cell(
+                _("la plateforme") if change.actor_role == "SYSTEME" else change.actor_label
+            ),
+            spreadsheet_cell(change.actor_role),
+            spreadsheet_cell(change.structure.legal_name if change.structure else ""),
             str(change.get_channel_display()),
-            cell(change.motive),
-            cell(change.motive_label if change.motive else ""),
-            cell(change.comment),
-            cell(change.mandate_number),
-            cell(change.lifecycle_code),
+            spreadsheet_cell(change.motive),
+            spreadsheet_cell(change.motive_label if change.motive else ""),
+            spreadsheet_cell(change.comment),
+            spreadsheet_cell(change.mandate_number),
+            spreadsheet_cell(change.lifecycle_code),
         ]
