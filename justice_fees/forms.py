@@ -5,12 +5,11 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chorus.forms import DsfrBaseForm
-from chorus.models import Membership, Service, User
+from chorus.models import Membership, Service
 from invoices.channels.portal.forms import (
     attachment_content_error,
     attachment_errors,
@@ -25,7 +24,7 @@ from justice_fees.enums import (
 )
 from justice_fees.selectors import juridictions_open, tariffs_active
 from rejections.catalogue import motives_for
-from suppliers.forms import SignupForm, french_postcode
+from suppliers.forms import SignupForm, french_postcode, new_password_check
 
 VAT_RATES = [("20", _("20 %")), ("10", _("10 %")), ("5.5", _("5,5 %")), ("0", _("0 %"))]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -288,22 +287,7 @@ class PersonSignupForm(DsfrBaseForm):
 
     def clean(self):
         cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error(
-                "password2",
-                _("Les deux mots de passe ne sont pas identiques : saisissez-les à nouveau."),
-            )
-        elif password1:
-            candidate = User(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(password1, candidate)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
+        new_password_check(self, cleaned)
         return cleaned
 
 

@@ -109,22 +109,7 @@ class SignupForm(CompanyForm):
 
     def clean(self):
         cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error(
-                "password2",
-                _("Les deux mots de passe ne sont pas identiques : saisissez-les à nouveau."),
-            )
-        elif password1:
-            candidate = User(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(password1, candidate)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
+        new_password_check(self, cleaned)
         return cleaned
 
 
@@ -222,3 +207,24 @@ class SetPasswordForm(auth_forms.SetPasswordForm, DsfrBaseForm):
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm, DsfrBaseForm):
     pass
+
+
+def new_password_check(form, cleaned: dict) -> None:
+    """The two passwords of a new account match and pass the validators, judged against the
+    account they will protect (its e-mail and names); each error on its field."""
+    password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error(
+            "password2",
+            _("Les deux mots de passe ne sont pas identiques : saisissez-les à nouveau."),
+        )
+    elif password1:
+        candidate = User(
+            email=cleaned.get("email", ""),
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+        )
+        try:
+            password_validation.validate_password(password1, candidate)
+        except ValidationError as exc:
+            form.add_error("password1", exc)
