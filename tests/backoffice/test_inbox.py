@@ -24,17 +24,15 @@ from invoices.models import InboxView, Invoice, InvoiceCount, ReceivedFile
 from invoices.services import (
     invoice_certify,
     invoice_recycle,
-    invoice_route,
     invoice_send_back,
     invoice_suspend,
 )
+from tests.backoffice.conftest import available, logged_in
 from tests.chorus.factories import (
     MembershipFactory,
-    PublicStructureFactory,
-    ServiceFactory,
     StructureFactory,
 )
-from tests.invoices.factories import french_invoice, stored_invoice
+from tests.invoices.factories import french_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -43,56 +41,9 @@ S = InvoiceStatus
 
 
 @pytest.fixture
-def commune():
-    return PublicStructureFactory(legal_name="Commune de Valmont")
-
-
-@pytest.fixture
-def works(commune):
-    return ServiceFactory(structure=commune, code="TRAVAUX", name="Services techniques")
-
-
-@pytest.fixture
-def school(commune):
-    return ServiceFactory(structure=commune, code="ECOLES", name="Affaires scolaires")
-
-
-@pytest.fixture
-def agent(works):
-    membership = MembershipFactory(structure=works.structure, role=Role.UTILISATEUR)
-    membership.services.add(works)
-    return membership
-
-
-@pytest.fixture
 def manager(commune):
+    """A secondary manager (the shared `manager` is a principal one)."""
     return MembershipFactory(structure=commune, role=Role.GESTIONNAIRE_SECONDAIRE)
-
-
-@pytest.fixture
-def supplier():
-    return StructureFactory(legal_name="Menuiserie Durand")
-
-
-def available(*, supplier, service=None, recipient=None, **document):
-    """An invoice deposited through the real services and made available."""
-    recipient = recipient or service.structure
-    invoice = stored_invoice(
-        supplier=supplier,
-        service=service,
-        recipient=recipient,
-        document=french_invoice(
-            number=f"FA-2026-{next(NUMBERS):05d}",
-            seller_siret=supplier.identifier,
-            seller_name=supplier.legal_name,
-            buyer_siret=recipient.identifier,
-            service_code=service.code if service else None,
-            **document,
-        ),
-    )
-    invoice_route(invoice=invoice)
-    invoice.refresh_from_db()
-    return invoice
 
 
 def listed(*, supplier, service, deposited, amount="100.00", **fields):
@@ -126,11 +77,6 @@ def listed(*, supplier, service, deposited, amount="100.00", **fields):
     )
     Invoice.objects.filter(pk=invoice.pk).update(created_at=deposited)
     return invoice
-
-
-def logged_in(client, membership):
-    client.force_login(membership.user)
-    return client
 
 
 INBOX = "/reception/factures/"

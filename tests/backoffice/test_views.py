@@ -1,7 +1,6 @@
 """The agents' pages: received invoices listed within their services, the invoice page with
 its readable document and data, and the moves made from it, refused ones with their reason."""
 
-import itertools
 import re
 from decimal import Decimal
 
@@ -18,71 +17,17 @@ from invoices.services import (
     attachment_upload_create,
     invoice_complete,
     invoice_create,
-    invoice_route,
     invoice_suspend,
     received_file_store,
 )
+from tests.backoffice.conftest import available, logged_in
 from tests.chorus.factories import (
     MembershipFactory,
-    PublicStructureFactory,
-    ServiceFactory,
     StructureFactory,
 )
 from tests.invoices.factories import french_invoice, stored_invoice
 
 pytestmark = pytest.mark.django_db
-
-NUMBERS = itertools.count(1)
-
-
-@pytest.fixture
-def commune():
-    return PublicStructureFactory(legal_name="Commune de Valmont")
-
-
-@pytest.fixture
-def works(commune):
-    return ServiceFactory(structure=commune, code="TRAVAUX", name="Services techniques")
-
-
-@pytest.fixture
-def school(commune):
-    return ServiceFactory(structure=commune, code="ECOLES", name="Affaires scolaires")
-
-
-@pytest.fixture
-def agent(works):
-    """An agent (not a manager) acting for the works service only."""
-    membership = MembershipFactory(structure=works.structure, role=Role.UTILISATEUR)
-    membership.services.add(works)
-    return membership
-
-
-@pytest.fixture
-def supplier():
-    return StructureFactory(legal_name="Menuiserie Durand")
-
-
-def available(*, supplier, service=None, recipient=None):
-    """An invoice made available to its recipient (a portal one), numbered afresh."""
-    recipient = recipient or (service.structure if service else PublicStructureFactory())
-    document = french_invoice(
-        number=f"FA-2025-{next(NUMBERS):05d}",
-        seller_siret=supplier.identifier,
-        buyer_siret=recipient.identifier,
-        service_code=service.code if service else None,
-    )
-    invoice = stored_invoice(
-        supplier=supplier, service=service, recipient=recipient, document=document
-    )
-    invoice_route(invoice=invoice)
-    invoice.refresh_from_db()
-    return invoice
-
-
-def logged_in(client, membership):
-    client.force_login(membership.user)
-    return client
 
 
 def detail(invoice):
