@@ -13,7 +13,7 @@ hide the others.
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Page, Paginator
@@ -38,9 +38,6 @@ class KeysetPage:
     object_list: list
     next_cursor: str | None = None
     previous_cursor: str | None = None
-    key: str = "pk"
-    descending: bool = True
-    extra: dict = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.object_list)
@@ -123,7 +120,7 @@ def keyset_page(
 ) -> KeysetPage:
     """The page of `queryset` ordered by (`key`, id) that starts after `after_cursor`, or ends
     before `before_cursor`, or the first page. The key must not be null on any row."""
-    page = KeysetPage(object_list=[], key=key, descending=descending)
+    page = KeysetPage(object_list=[])
     position = before_cursor and cursor_decode(queryset, key, before_cursor)
     if position:
         rows = list(
