@@ -109,44 +109,11 @@ def reception_dashboard(
         "unpaid": unpaid,
         "unpaid_late": unpaid - recent_unpaid,
     }
-    waited = ExpressionWrapper(Value(now) - F("status_at"), output_field=DurationField())
-    oldest = (
-        Invoice.objects.filter(pk__in=_oldest(invoices.filter(status__in=TO_PROCESS)))
-        .select_related("supplier", "service")
-        .only(
-            "pk",
-            "number",
-            "status",
-            "status_at",
-            "total_with_vat",
-            "currency",
-            "supplier__legal_name",
-            "service__code",
-        )
-        .annotate(waited=waited)
-        .order_by("status_at", "pk")[:OLDEST_SHOWN]
-    )
-    suspended = (
-        Invoice.objects.filter(pk__in=_oldest(invoices.filter(status=S.SUSPENDUE)))
-        .select_related("supplier", "service")
-        .only(
-            "pk",
-            "number",
-            "status",
-            "status_at",
-            "total_with_vat",
-            "currency",
-            "supplier__legal_name",
-            "service__code",
-        )
-        .annotate(waited=waited)
-        .order_by("status_at", "pk")[:OLDEST_SHOWN]
-    )
     return Dashboard(
         arrived_today=figures["arrived_today"],
         arrived_week=figures["arrived_week"],
         to_process=figures["to_process"],
-        oldest_to_process=[_with_days(i) for i in oldest],
+        oldest_to_process=_longest_waiting(invoices.filter(status__in=TO_PROCESS), now),
         age_chart=Chart(
             title=_("Factures à traiter, selon leur attente"),
             labels=[str(label) for label, _low, _high in AGE_BANDS],
@@ -154,16 +121,37 @@ def reception_dashboard(
             unit=_("factures"),
         ),
         suspended=figures["suspended"],
-        oldest_suspended=[_with_days(i) for i in suspended],
+        oldest_suspended=_longest_waiting(invoices.filter(status=S.SUSPENDUE), now),
         unpaid=figures["unpaid"],
         unpaid_late=figures["unpaid_late"],
         delay_chart=_delay_chart(invoices, now),
     )
 
 
-def _oldest(invoices) -> list[int]:
-    """The ids of the longest waiting, read from the waiting index alone."""
-    return list(invoices.order_by("status_at", "pk").values_list("pk", flat=True)[:OLDEST_SHOWN])
+def _longest_waiting(invoices, now) -> list[Invoice]:
+    """The longest waiting of `invoices`, with their days of waiting: their ids read from the
+    waiting index alone, then only the columns shown."""
+    ids = list(invoices.order_by("status_at", "pk").values_list("pk", flat=True)[:OLDEST_SHOWN])
+    waited = ExpressionWrapper(Value(now) - F("status_at"), output_field=DurationField())
+    rows = list(
+        Invoice.objects.filter(pk__in=ids)
+        .select_related("supplier", "service")
+        .only(
+            "pk",
+            "number",
+            "status",
+            "status_at",
+            "total_with_vat",
+            "currency",
+            "supplier__legal_name",
+            "service__code",
+        )
+        .annotate(waited=waited)
+        .order_by("status_at", "pk")
+    )
+    for invoice in rows:
+        invoice.days = _days(invoice.waited)
+    return rows
 
 
 def _received(membership: Membership):
@@ -176,11 +164,6 @@ def _received(membership: Membership):
             | Q(service__in=list(membership.services.values_list("pk", flat=True)))
         )
     return invoices.order_by()
-
-
-def _with_days(invoice):
-    invoice.days = _days(invoice.waited)
-    return invoice
 
 
 def _delay_chart(invoices, now) -> Chart:
