@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.forms import DsfrBaseForm
 from chorus.models import Membership, Service, Structure
+from chorus.pagination import AFTER, BEFORE, capped_count
 from invoices.counts import invoice_counts_for
 from invoices.enums import INVOICE_STAGES, STAGE_OF_STATUS, DepositChannel, InvoiceStatus
 from invoices.models import Invoice, invoice_stage
@@ -313,15 +314,23 @@ class TabCount:
     query: str  # the search's query string with this tab
 
 
-def received_tabs(membership: Membership, form: ReceivedSearchForm) -> list[TabCount]:
-    """The tabs with the invoices the agent holds in each (within the service searched),
-    from the kept counts: no invoice is counted."""
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    service = data.get("service")
-    counts = invoice_counts_for(membership, service_ids=[service.pk] if service else ())
-    current = data.get("tab", "")
+def _valid_data(form: ReceivedSearchForm) -> dict:
+    return form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
+def received_counts(membership: Membership, form: ReceivedSearchForm) -> dict[str, int]:
+    """The invoices per status the agent holds within the service searched, from the kept
+    counts (invoices.counts): read once per page, for its tabs and its total."""
+    service = _valid_data(form).get("service")
+    return invoice_counts_for(membership, service_ids=[service.pk] if service else ())
+
+
+def received_tabs(form: ReceivedSearchForm, counts: dict[str, int]) -> list[TabCount]:
+    """The tabs with the invoices the agent holds in each (`received_counts`): no invoice is
+    counted."""
+    current = _valid_data(form).get("tab", "")
     params = form.data.copy() if form.is_bound else QueryDict(mutable=True)
-    for name in ("apres", "avant"):
+    for name in (AFTER, BEFORE):
         params.pop(name, None)
     tabs = []
     for tab in (None, *TABS):
@@ -344,20 +353,15 @@ class Total:
     at_least: bool  # True: there are more than `count` (the search was not counted through)
 
 
-def received_total(membership: Membership, form: ReceivedSearchForm, invoices: QuerySet) -> Total:
-    """How many invoices the search finds: exact from the kept counts when it narrows by tab,
-    status and service only, else counted up to COUNT_LIMIT at most."""
+def received_total(form: ReceivedSearchForm, invoices: QuerySet, counts: dict[str, int]) -> Total:
+    """How many invoices the search finds: exact from the kept counts (`received_counts`)
+    when it narrows by tab, status and service only, else counted up to COUNT_LIMIT at most."""
     if not form.is_bound or not form.is_valid() or form.only_counted_criteria():
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        service = data.get("service")
-        counts = invoice_counts_for(membership, service_ids=[service.pk] if service else ())
+        data = _valid_data(form)
         statuses = set(S.values)
         if data.get("tab"):
             statuses &= set(TABS_BY_SLUG[data["tab"]].statuses)
         if data.get("status"):
             statuses &= {data["status"]}
         return Total(sum(counts.get(status, 0) for status in statuses), at_least=False)
-    found = invoices.order_by()[: COUNT_LIMIT + 1].count()
-    if found > COUNT_LIMIT:
-        return Total(COUNT_LIMIT, at_least=True)
-    return Total(found, at_least=False)
+    return Total(*capped_count(invoices, COUNT_LIMIT))

@@ -25,6 +25,7 @@ from invoices.channels.backoffice import forms
 from invoices.channels.backoffice.bulk_forms import bulk_bar_context
 from invoices.channels.backoffice.search import (
     SORT_COLUMNS,
+    received_counts,
     received_search,
     received_sort,
     received_tabs,
@@ -71,6 +72,7 @@ class InvoiceListView(BackofficeView):
             self.request, invoices, key=key, descending=descending, per_page=PAGE_SIZE
         )
         query = search_query(params)
+        counts = received_counts(self.membership, search_form)
         if saved_view is None:
             saved_view = InboxView.objects.filter(membership=self.membership).first()
         return self.render_page(
@@ -79,8 +81,8 @@ class InvoiceListView(BackofficeView):
             search=search_form,
             searched=bool(params.keys() - {"page", AFTER, BEFORE, "tab", "sort"}),
             page_obj=page,
-            tabs=received_tabs(self.membership, search_form),
-            total=received_total(self.membership, search_form, invoices),
+            tabs=received_tabs(search_form, counts),
+            total=received_total(search_form, invoices, counts),
             query=query,
             saved_view=saved_view,
             **bulk_bar_context(query, bulk),
