@@ -323,6 +323,25 @@ def test_a_search_with_errors_is_never_taken_whole(
     assert statuses(invoice) == [S.MISE_A_DISPOSITION]
 
 
+def test_a_search_that_finds_nothing_says_so_rather_than_asking_for_a_selection(
+    client, django_capture_on_commit_callbacks, agent, works, supplier
+):
+    invoice = available(supplier=supplier, service=works)
+
+    response = post_bulk(
+        logged_in(client, agent),
+        django_capture_on_commit_callbacks,
+        action="certify",
+        scope="search",
+        search="number=PAS-DE-FACTURE",
+    )
+
+    assert response.status_code == 400
+    assert "la recherche n'en trouve aucune" in response.context["bulk"].non_field_errors()[0]
+    assert not BulkOperation.objects.exists()
+    assert statuses(invoice) == [S.MISE_A_DISPOSITION]
+
+
 def test_the_recent_operations_are_listed_to_their_agent_and_the_managers(
     client, agent, manager, works, supplier
 ):

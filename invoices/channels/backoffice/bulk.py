@@ -96,7 +96,13 @@ def bulk_operation_create(
         figures = invoices.order_by().aggregate(total=Count("pk"), last=Max("pk"))
         fields.update(search=search or {}, total=figures["total"], last_id_bound=figures["last"])
     if not fields["total"]:
-        raise ValidationError(_("Aucune facture à traiter : sélectionnez au moins une facture."))
+        raise ValidationError(
+            _("Aucune facture à traiter : sélectionnez au moins une facture.")
+            if invoice_ids is not None
+            else _(
+                "Aucune facture à traiter : la recherche n'en trouve aucune. Changez ses critères."
+            )
+        )
     operation = BulkOperation.objects.create(
         created_by=membership.user,
         membership=membership,
