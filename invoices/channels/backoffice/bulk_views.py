@@ -50,22 +50,23 @@ class BulkOperationCreateView(InvoiceListView):
 
 
 class BulkOperationMixin:
-    def get_operation(self, pk) -> BulkOperation:
-        """An operation of the structure: the agent's own, or any for a manager."""
+    def operations(self):
+        """The operations of the structure the agent may see: their own, or all for a
+        manager."""
         operations = BulkOperation.objects.filter(structure=self.structure)
         if not self.membership.is_manager:
             operations = operations.filter(membership=self.membership)
-        return get_object_or_404(operations, pk=pk)
+        return operations
+
+    def get_operation(self, pk) -> BulkOperation:
+        return get_object_or_404(self.operations(), pk=pk)
 
 
-class BulkOperationListView(BackofficeView):
+class BulkOperationListView(BulkOperationMixin, BackofficeView):
     """The recent bulk operations: the agent's own, or all the structure's for a manager."""
 
     def get(self, request):
-        operations = BulkOperation.objects.filter(structure=self.structure)
-        if not self.membership.is_manager:
-            operations = operations.filter(membership=self.membership)
-        operations = list(operations.select_related("created_by")[:OPERATIONS_SHOWN])
+        operations = list(self.operations().select_related("created_by")[:OPERATIONS_SHOWN])
         for operation in operations:
             operation.action_label = ACTION_LABELS.get(operation.action, operation.action)
         return self.render_page("invoices/backoffice/bulk_operations.html", operations=operations)
