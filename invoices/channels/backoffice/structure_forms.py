@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chorus.forms import DsfrBaseForm
 from chorus.models import Membership, Service
-from suppliers.forms import role_choices
+from suppliers.forms import RoleForm
 
 
 def _services_field(structure) -> forms.ModelMultipleChoiceField:
@@ -21,14 +21,11 @@ def _services_field(structure) -> forms.ModelMultipleChoiceField:
     )
 
 
-class AgentForm(DsfrBaseForm):
-    """An agent's role and services."""
-
-    role = forms.ChoiceField(label=_("Rôle"))
+class AgentForm(RoleForm):
+    """An agent's role (the roles the manager may grant, as for suppliers) and services."""
 
     def __init__(self, *args, actor_membership: Membership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(actor_membership)
+        super().__init__(*args, actor_membership=actor_membership, **kwargs)
         self.fields["services"] = _services_field(actor_membership.structure)
 
 
