@@ -322,6 +322,9 @@ def _submit(*, item, document, actor, provider, decision, juridiction, service) 
     )
     expected = document.totals.tax_inclusive_amount
     if memoire.claimed_total != expected:
+        services.memoire_attachment_files_delete(
+            memoire.attachments.select_related("upload__received_file")
+        )
         raise _Refused(
             [
                 _fatal(

@@ -581,18 +581,32 @@ def memoire_submit(
     memoire.vat_regime = vat_regime
     memoire.save(update_fields=["vat_regime"])
     memoire_lines_set(memoire=memoire, kinds=tuple(LineKind.values), lines=lines, step=3)
-    for upload in uploads:
-        memoire_attachment_add(
-            memoire=memoire,
-            kind=upload.kind,
-            data=upload.data,
-            name=upload.name,
-            mime_type=upload.mime_type,
-            actor=actor,
-        )
-    memoire_deposit(memoire=memoire, actor=actor)
+    attachments = []
+    try:
+        for upload in uploads:
+            attachments.append(
+                memoire_attachment_add(
+                    memoire=memoire,
+                    kind=upload.kind,
+                    data=upload.data,
+                    name=upload.name,
+                    mime_type=upload.mime_type,
+                    actor=actor,
+                )
+            )
+        memoire_deposit(memoire=memoire, actor=actor)
+    except BaseException:
+        memoire_attachment_files_delete(attachments)
+        raise
     memoire.refresh_from_db()
     return memoire
+
+
+def memoire_attachment_files_delete(attachments) -> None:
+    """The stored files of attachments whose rows the failing transaction takes back: the
+    storage is not transactional (see `invoices.services.received_file_store`)."""
+    for attachment in attachments:
+        attachment.upload.received_file.file.delete(save=False)
 
 
 def technical_actor(account: TechnicalAccount) -> Actor:
