@@ -419,8 +419,8 @@ def memoire_from_canonical(
             _fatal(
                 "MEM-NUMERO",
                 "BT-1",
-                f"Vous avez déjà un mémoire numéro {document.number} : donnez un autre numéro.",
-                f"You already have a mémoire numbered {document.number}: use another number.",
+                _in("fr", rules.duplicate_number_message, document.number),
+                _in("en", rules.duplicate_number_message, document.number),
             )
         ]
     except ValidationError as refused:

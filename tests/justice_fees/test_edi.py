@@ -181,6 +181,23 @@ def test_a_duplicate_number_is_refused(provider, juridiction, receive):
     assert Memoire.objects.count() == 1
 
 
+def test_a_number_deposited_twice_at_once_is_refused_as_the_rule_says(
+    provider, juridiction, receive
+):
+    draft(provider=provider, juridiction=juridiction, number="MJ-2026-001")
+
+    # The other deposit got in after the rule looked: the database's constraint refuses.
+    with mock.patch.object(edi.rules, "duplicate_number_error", return_value=None):
+        flow = receive(flow_of(provider, juridiction))
+
+    [finding] = flow.items.get().findings
+    assert finding["rule"] == "MEM-NUMERO"
+    assert "déjà un mémoire numéro MJ-2026-001" in finding["message"]
+    assert "MJ-2026-001-bis" in finding["message"]
+    assert "You already have a claim numbered MJ-2026-001" in finding["message_en"]
+    assert Memoire.objects.count() == 1
+
+
 def test_an_invoice_deposited_as_e3_to_a_non_court_recipient_is_refused(provider, receive):
     service = ServiceFactory(code="SERV0001")
 
