@@ -160,8 +160,18 @@ class LineInput:
 
 
 def _procedure_errors(
-    *, provider, juridiction, service, number, decision_date, mission_end_date, exclude_pk
+    *,
+    provider,
+    juridiction,
+    service,
+    number,
+    decision_date,
+    mission_end_date,
+    exclude_pk,
+    started_on,
 ):
+    """Step 1's rules, by field; refused, the entry is not kept (`started_on`: the day the
+    entry began, from which forclusion is counted)."""
     today = timezone.localdate()
     errors = {}
     for field, message in (
@@ -183,6 +193,9 @@ def _procedure_errors(
     ):
         if message:
             errors[field] = message
+    forclosed = rules.forclusion_error(mission_end=mission_end_date, started_on=started_on)
+    if forclosed:
+        errors.setdefault("mission_end_date", forclosed)
     return errors
 
 
@@ -209,12 +222,8 @@ def memoire_create(
         decision_date=decision_date,
         mission_end_date=mission_end_date,
         exclude_pk=None,
+        started_on=timezone.localdate(),
     )
-    forclosed = rules.forclusion_error(
-        mission_end=mission_end_date, started_on=timezone.localdate()
-    )
-    if forclosed:
-        errors.setdefault("mission_end_date", forclosed)
     if errors:
         raise ValidationError(errors)
     profile = ProviderProfile.objects.filter(structure=provider).first()
@@ -271,12 +280,8 @@ def memoire_procedure_update(
         decision_date=decision_date,
         mission_end_date=mission_end_date,
         exclude_pk=memoire.pk,
+        started_on=timezone.localdate(memoire.created_at),
     )
-    forclosed = rules.forclusion_error(
-        mission_end=mission_end_date, started_on=timezone.localdate(memoire.created_at)
-    )
-    if forclosed:
-        errors.setdefault("mission_end_date", forclosed)
     if errors:
         raise ValidationError(errors)
     memoire.juridiction = juridiction
