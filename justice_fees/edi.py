@@ -322,6 +322,9 @@ def _submit(*, item, document, actor, provider, decision, juridiction, service) 
     )
     expected = document.totals.tax_inclusive_amount
     if memoire.claimed_total != expected:
+        services.memoire_attachment_files_delete(
+            memoire.attachments.select_related("upload__received_file")
+        )
         raise _Refused(
             [
                 _fatal(
@@ -416,8 +419,8 @@ def memoire_from_canonical(
             _fatal(
                 "MEM-NUMERO",
                 "BT-1",
-                f"Vous avez déjà un mémoire numéro {document.number} : donnez un autre numéro.",
-                f"You already have a mémoire numbered {document.number}: use another number.",
+                _in("fr", rules.duplicate_number_message, document.number),
+                _in("en", rules.duplicate_number_message, document.number),
             )
         ]
     except ValidationError as refused:

@@ -81,6 +81,11 @@ def duplicate_number_error(
         others = others.exclude(pk=exclude_pk)
     if not others.exists():
         return None
+    return duplicate_number_message(number)
+
+
+def duplicate_number_message(number: str) -> str:
+    """Also said when the database's constraint catches two deposits of one number at once."""
     return _(
         "Vous avez déjà un mémoire numéro %(number)s : donnez un autre numéro (par exemple "
         "%(number)s-bis s'il s'agit d'un autre mémoire)."

@@ -160,8 +160,18 @@ class LineInput:
 
 
 def _procedure_errors(
-    *, provider, juridiction, service, number, decision_date, mission_end_date, exclude_pk
+    *,
+    provider,
+    juridiction,
+    service,
+    number,
+    decision_date,
+    mission_end_date,
+    exclude_pk,
+    started_on,
 ):
+    """Step 1's rules, by field; refused, the entry is not kept (`started_on`: the day the
+    entry began, from which forclusion is counted)."""
     today = timezone.localdate()
     errors = {}
     for field, message in (
@@ -183,6 +193,9 @@ def _procedure_errors(
     ):
         if message:
             errors[field] = message
+    forclosed = rules.forclusion_error(mission_end=mission_end_date, started_on=started_on)
+    if forclosed:
+        errors.setdefault("mission_end_date", forclosed)
     return errors
 
 
@@ -209,12 +222,8 @@ def memoire_create(
         decision_date=decision_date,
         mission_end_date=mission_end_date,
         exclude_pk=None,
+        started_on=timezone.localdate(),
     )
-    forclosed = rules.forclusion_error(
-        mission_end=mission_end_date, started_on=timezone.localdate()
-    )
-    if forclosed:
-        errors.setdefault("mission_end_date", forclosed)
     if errors:
         raise ValidationError(errors)
     profile = ProviderProfile.objects.filter(structure=provider).first()
@@ -271,12 +280,8 @@ def memoire_procedure_update(
         decision_date=decision_date,
         mission_end_date=mission_end_date,
         exclude_pk=memoire.pk,
+        started_on=timezone.localdate(memoire.created_at),
     )
-    forclosed = rules.forclusion_error(
-        mission_end=mission_end_date, started_on=timezone.localdate(memoire.created_at)
-    )
-    if forclosed:
-        errors.setdefault("mission_end_date", forclosed)
     if errors:
         raise ValidationError(errors)
     memoire.juridiction = juridiction
@@ -581,18 +586,32 @@ def memoire_submit(
     memoire.vat_regime = vat_regime
     memoire.save(update_fields=["vat_regime"])
     memoire_lines_set(memoire=memoire, kinds=tuple(LineKind.values), lines=lines, step=3)
-    for upload in uploads:
-        memoire_attachment_add(
-            memoire=memoire,
-            kind=upload.kind,
-            data=upload.data,
-            name=upload.name,
-            mime_type=upload.mime_type,
-            actor=actor,
-        )
-    memoire_deposit(memoire=memoire, actor=actor)
+    attachments = []
+    try:
+        for upload in uploads:
+            attachments.append(
+                memoire_attachment_add(
+                    memoire=memoire,
+                    kind=upload.kind,
+                    data=upload.data,
+                    name=upload.name,
+                    mime_type=upload.mime_type,
+                    actor=actor,
+                )
+            )
+        memoire_deposit(memoire=memoire, actor=actor)
+    except BaseException:
+        memoire_attachment_files_delete(attachments)
+        raise
     memoire.refresh_from_db()
     return memoire
+
+
+def memoire_attachment_files_delete(attachments) -> None:
+    """The stored files of attachments whose rows the failing transaction takes back: the
+    storage is not transactional (see `invoices.services.received_file_store`)."""
+    for attachment in attachments:
+        attachment.upload.received_file.file.delete(save=False)
 
 
 def technical_actor(account: TechnicalAccount) -> Actor:

@@ -124,6 +124,18 @@ def test_a_missing_decision_is_refused_and_nothing_kept(provider_cpro, juridicti
     assert not Memoire.objects.exists()
 
 
+def test_a_refused_submission_keeps_none_of_its_files(
+    provider_cpro, juridiction, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    other = {"typePieceJointe": "AUTRE", "nomFichier": "devis.pdf", "contenu": "JVBERi0="}
+    answer = provider_cpro.post(
+        "/cpro/memoires/v1/soumettre", body(juridiction, piecesJointes=[other])
+    )
+    assert [e["champ"] for e in answer.json()["erreurs"]] == ["piecesJointes"]
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
+
+
 def test_a_duplicate_number_and_an_unknown_court_are_refused(provider_cpro, juridiction):
     assert provider_cpro.post("/cpro/memoires/v1/soumettre", body(juridiction)).status_code == 200
     again = provider_cpro.post("/cpro/memoires/v1/soumettre", body(juridiction))

@@ -2,6 +2,7 @@
 pipeline, by the API and by the SFTP drop (no syntax declared: recognised by its BT-23)."""
 
 import datetime
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -12,7 +13,7 @@ from invoices.enums import DepositChannel, FlowItemStatus, FlowStatus, FlowSynta
 from invoices.formats import write_ubl
 from invoices.ingestion import pipeline
 from invoices.ingestion.receive import flow_receive
-from invoices.models import Flow, Invoice
+from invoices.models import Flow, Invoice, ReceivedFile
 from justice_fees import edi, selectors
 from justice_fees.enums import AttachmentKind, DecisionKind, LineKind, MemoireStatus
 from justice_fees.models import Memoire
@@ -177,6 +178,23 @@ def test_a_duplicate_number_is_refused(provider, juridiction, receive):
 
     assert flow.status == FlowStatus.REJETE
     assert any("déjà un mémoire numéro MJ-2026-001" in m for m in messages_of(flow))
+    assert Memoire.objects.count() == 1
+
+
+def test_a_number_deposited_twice_at_once_is_refused_as_the_rule_says(
+    provider, juridiction, receive
+):
+    draft(provider=provider, juridiction=juridiction, number="MJ-2026-001")
+
+    # The other deposit got in after the rule looked: the database's constraint refuses.
+    with mock.patch.object(edi.rules, "duplicate_number_error", return_value=None):
+        flow = receive(flow_of(provider, juridiction))
+
+    [finding] = flow.items.get().findings
+    assert finding["rule"] == "MEM-NUMERO"
+    assert "déjà un mémoire numéro MJ-2026-001" in finding["message"]
+    assert "MJ-2026-001-bis" in finding["message"]
+    assert "You already have a claim numbered MJ-2026-001" in finding["message_en"]
     assert Memoire.objects.count() == 1
 
 
@@ -381,6 +399,30 @@ def test_a_total_the_platform_does_not_find_is_refused(provider, juridiction, re
     assert finding["rule"] == "MEM-TOTAL"
     assert "(BT-112, 156.42 €)" in finding["message"] and "155.55 €" in finding["message"]
     assert not Memoire.objects.exists()
+
+
+def test_a_refused_memoire_keeps_none_of_its_attachments_files(
+    provider, juridiction, receive, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from decimal import Decimal
+
+    from justice_fees.samples import e3_memoire
+
+    document = e3_memoire(
+        provider_siret=provider.identifier,
+        court_siret=juridiction.identifier,
+        lines=(("INT-ORAL-H", "3", None, ""), ("AFFRANCHISSEMENT", "1", "4.35", "")),
+        subject_to_vat=True,
+    )
+    document.lines[1].vat_category_code, document.lines[1].vat_rate = "S", Decimal("20")
+
+    flow = receive(_rewritten(document))
+
+    assert flow.items.get().findings[0]["rule"] == "MEM-TOTAL"
+    # Only the flow as received is kept, not the decision it embedded.
+    kept = {path for path in tmp_path.rglob("*") if path.is_file()}
+    assert kept == {Path(received.file.path) for received in ReceivedFile.objects.all()}
 
 
 def test_another_providers_memoire_and_an_unknown_service_are_refused(
