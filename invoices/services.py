@@ -142,25 +142,15 @@ def invoice_corrected_by(
     )
     if named is not None:
         found = candidates.filter(pk=named.pk).first()
-    else:
-        found = None
-        for preceding in document.preceding_invoices:
-            matching = candidates.filter(number=(preceding.number or "").strip())
-            if preceding.issue_date:
-                matching = matching.filter(issue_date=preceding.issue_date)
-            found = next(
-                (
-                    invoice
-                    for invoice in matching.order_by("-created_at", "-pk")
-                    if not invoice_correction_refused(invoice)
-                ),
-                None,
-            )
-            if found is not None:
-                break
-    if found is None or invoice_correction_refused(found):
-        return None
-    return found
+        return found if found is not None and not invoice_correction_refused(found) else None
+    for preceding in document.preceding_invoices:
+        matching = candidates.filter(number=(preceding.number or "").strip())
+        if preceding.issue_date:
+            matching = matching.filter(issue_date=preceding.issue_date)
+        for invoice in matching.order_by("-created_at", "-pk"):
+            if not invoice_correction_refused(invoice):
+                return invoice
+    return None
 
 
 @transaction.atomic

@@ -135,15 +135,23 @@ def rates_by_month(invoices: QuerySet[Invoice]) -> list[RateRow]:
     ]
 
 
-def rates_total(invoices: QuerySet[Invoice]) -> RateRow:
-    row = invoices.order_by().aggregate(total=Count("pk", distinct=True), **_return_counts())
-    return RateRow(key="", label=str(_("Ensemble")), **row)
+def rates_total(by_month: list[RateRow]) -> RateRow:
+    """The whole period, summed from `rates_by_month`: an invoice is deposited in one month
+    only, so the sums are exact and the database is not asked again."""
+    return RateRow(
+        key="",
+        label=str(_("Ensemble")),
+        **{
+            name: sum(getattr(row, name) for row in by_month)
+            for name in ("total", "rejected", "suspended", "sent_back")
+        },
+    )
 
 
-def rates_by_motive(invoices: QuerySet[Invoice]) -> list[RateRow]:
+def rates_by_motive(invoices: QuerySet[Invoice], *, total: int) -> list[RateRow]:
     """Each motive and the invoices it rejected, suspended, sent back; `total` is the number
-    of invoices in scope, so that each rate reads against all invoices."""
-    total = invoices.order_by().count()
+    of invoices in scope (the caller has it already), so that each rate reads against all
+    invoices."""
     rows = (
         _moves(invoices)
         .values("motive")

@@ -98,17 +98,15 @@ def rate_table(key: str, title: str, first: str, rows: list[st.RateRow]) -> Tabl
 
 def statistics_tables(
     *, invoices, items, dimensions: list[str], months: int = st.DEFAULT_MONTHS
-) -> list[Table]:
-    """The dashboard's tables for the invoices (and refused deposits, `items`, or None) in
-    scope, over the last `months` months."""
+) -> tuple[st.RateRow, list[Table]]:
+    """The totals and the dashboard's tables for the invoices (and refused deposits, `items`,
+    or None) in scope, over the last `months` months."""
     since = st.period_start(months)
     invoices = invoices.filter(created_at__gte=since)
-    tables = [
-        rate_table(
-            "mois", _("Taux de retour par mois de dépôt"), _("Mois"), st.rates_by_month(invoices)
-        )
-    ]
-    motives = st.rates_by_motive(invoices)
+    by_month = st.rates_by_month(invoices)
+    total = st.rates_total(by_month)
+    tables = [rate_table("mois", _("Taux de retour par mois de dépôt"), _("Mois"), by_month)]
+    motives = st.rates_by_motive(invoices, total=total.total)
     tables.append(
         Table(
             key="motifs",
@@ -186,7 +184,7 @@ def statistics_tables(
             ),
         )
     )
-    return tables
+    return total, tables
 
 
 class StatisticsMixin:
@@ -197,7 +195,7 @@ class StatisticsMixin:
         invoices, items = self.scope()
         period = PeriodForm(request.GET or None)
         months = period.months()
-        tables = statistics_tables(
+        total, tables = statistics_tables(
             invoices=invoices, items=items, dimensions=self.dimensions, months=months
         )
         wanted = request.GET.get("export")
@@ -206,7 +204,6 @@ class StatisticsMixin:
             if table is None:
                 raise Http404
             return self.export(table)
-        since = st.period_start(months)
         return render(
             request,
             self.template_name,
@@ -215,8 +212,8 @@ class StatisticsMixin:
                 "period": period,
                 "months": months,
                 "tables": tables,
-                "total": st.rates_total(invoices.filter(created_at__gte=since)),
-                "since": since,
+                "total": total,
+                "since": st.period_start(months),
             },
             status=400 if period.is_bound and not period.is_valid() else 200,
         )

@@ -13,6 +13,8 @@ import base64
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
 
 from chorus.api.base import CproView, cpro_operation
 from chorus.api.envelope import cpro_success, paginate
@@ -422,6 +424,31 @@ def _actor(caller) -> Actor:
     return Actor.account(caller.technical_account, channel=Channel.API)
 
 
+def _check_dispute(invoice: Invoice, data: dict) -> None:
+    """The lines and the amount a motive is about are the invoice's own, as the back office's
+    form has them (`DisputeForm`): a 400 on the field otherwise."""
+    document = invoice.canonical
+    refused = {}
+    known = {line.id for line in document.lines}
+    unknown = [line for line in data.get("lignesConcernees") or [] if line not in known]
+    if unknown:
+        refused["lignesConcernees"] = _(
+            "Ces lignes ne sont pas sur la facture %(number)s : %(unknown)s. Les lignes de la "
+            "facture sont %(known)s (identifiants BT-126)."
+        ) % {
+            "number": invoice.number,
+            "unknown": ", ".join(unknown),
+            "known": ", ".join(line.id for line in document.lines),
+        }
+    amount, total = data.get("montantConteste"), document.totals.tax_inclusive_amount
+    if amount is not None and amount > total:
+        refused["montantConteste"] = _(
+            "Le montant contesté dépasse le total de la facture (%(total)s)."
+        ) % {"total": total}
+    if refused:
+        raise serializers.ValidationError(refused)
+
+
 class TraiterFactureRecueView(CproView):
     @cpro_operation(
         operation_id="traiterFactureRecue",
@@ -442,6 +469,7 @@ class TraiterFactureRecueView(CproView):
     def post(self, request):
         data = self.validated(TraiterFactureRecueRequestSerializer)
         invoice = _to_process(self.caller, data["idFacture"])
+        _check_dispute(invoice, data)
         # A recipient's system that processes an invoice still being routed to it has it.
         invoices_deliver_fetched(invoices=[invoice], structure=self.caller.structure)
         motive, comment = motive_from_wire(data.get("motif") or "")

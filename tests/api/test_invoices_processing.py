@@ -164,6 +164,31 @@ def test_a_disputed_amount_with_more_than_two_decimals_is_refused_on_its_field(
     assert invoice.status == S.MISE_A_DISPOSITION
 
 
+def test_lines_not_on_the_invoice_and_an_amount_past_its_total_are_refused_on_their_fields(
+    recipient_cpro, invoice
+):
+    response = recipient_cpro.post(
+        TRAITER,
+        {
+            "idFacture": invoice.pk,
+            "nouveauStatut": S.REJETEE,
+            "motif": "MONTANTTOTAL_ERR",
+            "commentaire": "Montant.",
+            "lignesConcernees": ["1", "99"],
+            "montantConteste": "999999.00",
+        },
+    )
+
+    assert response.status_code == 400
+    errors = {e["champ"]: e["message"] for e in response.json()["erreurs"]}
+    assert list(errors) == ["lignesConcernees", "montantConteste"]
+    assert f"pas sur la facture {invoice.number} : 99." in errors["lignesConcernees"]
+    assert "Les lignes de la facture sont 1" in errors["lignesConcernees"]
+    assert "dépasse le total de la facture" in errors["montantConteste"]
+    invoice.refresh_from_db()
+    assert invoice.status == S.MISE_A_DISPOSITION
+
+
 def test_consulting_a_correction_names_the_rejected_invoice_and_back(
     recipient_cpro, cpro, supplier, recipient_service, invoice
 ):

@@ -71,6 +71,47 @@ def on_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+def deposited_flow(on_commit, *, supplier, user, buyer_siret, number, syntax, channel, **changes):
+    """A flow of one invoice of `syntax` through `channel`, whatever became of it."""
+    write, filename, _short = WRITERS[syntax]
+    document = dataclasses.replace(
+        french_invoice(
+            number=number,
+            seller_siret=supplier.identifier,
+            buyer_siret=buyer_siret,
+            service_code=None,
+            engagement=None,
+        ),
+        **changes,
+    )
+    with on_commit():
+        return flow_receive(
+            data=write(document),
+            filename=filename,
+            channel=channel,
+            structure=supplier,
+            user=user,
+            syntax=syntax,
+        ).flow
+
+
+def deposit(on_commit, *, supplier, user, commune, number, syntax, channel, **changes):
+    """A flow of one invoice of `syntax` through `channel`; the invoice it made."""
+    flow = deposited_flow(
+        on_commit,
+        supplier=supplier,
+        user=user,
+        buyer_siret=commune.identifier,
+        number=number,
+        syntax=syntax,
+        channel=channel,
+        **changes,
+    )
+    item = flow.items.get()
+    assert item.status == FlowItemStatus.INTEGREE, item.findings
+    return item.invoice
+
+
 def rejected_invoice(supplier, commune, manager, *, number="FA-2026-00001"):
     invoice = stored_invoice(
         supplier=supplier,
@@ -128,26 +169,16 @@ def correct(client_in, on_commit, rejected, **changes):
 def test_an_invoice_of_any_channel_is_corrected_and_linked_both_ways(
     client_in, on_commit, supplier, seller, commune, manager, syntax
 ):
-    write, filename, short = WRITERS[syntax]
-    document = french_invoice(
+    short = WRITERS[syntax][2]
+    rejected = deposit(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
+        commune=commune,
         number=f"FA-{short}-1",
-        seller_siret=supplier.identifier,
-        buyer_siret=commune.identifier,
-        service_code=None,
-        engagement=None,
+        syntax=syntax,
+        channel=DepositChannel.API,
     )
-    with on_commit():
-        flow = flow_receive(
-            data=write(document),
-            filename=filename,
-            channel=DepositChannel.API,
-            structure=supplier,
-            user=seller.user,
-            syntax=syntax,
-        ).flow
-    item = flow.items.get()
-    assert item.status == FlowItemStatus.INTEGREE, item.findings
-    rejected = item.invoice
     invoice_reject(
         invoice=rejected, actor=Actor.member(manager), motive="MONTANTTOTAL_ERR", comment="Prix."
     )
@@ -248,22 +279,15 @@ def test_the_agent_does_not_get_a_link_to_an_invoice_it_cannot_open(
 
 
 def refused_keyed_deposit(on_commit, supplier, seller, *, buyer_siret, number="FA-2026-00010"):
-    document = french_invoice(
-        number=number,
-        seller_siret=supplier.identifier,
+    flow = deposited_flow(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
         buyer_siret=buyer_siret,
-        service_code=None,
-        engagement=None,
+        number=number,
+        syntax=FlowSyntax.FACTURX,
+        channel=DepositChannel.PORTAIL,
     )
-    with on_commit():
-        flow = flow_receive(
-            data=write_facturx(document),
-            filename=f"{number}.pdf",
-            channel=DepositChannel.PORTAIL,
-            structure=supplier,
-            user=seller.user,
-            syntax=FlowSyntax.FACTURX,
-        ).flow
     assert flow.items.get().status == FlowItemStatus.REFUSEE
     return flow
 
@@ -302,22 +326,15 @@ def test_only_the_structures_refused_portal_deposits_can_be_corrected(
         MembershipFactory(structure=other),
         buyer_siret=PublicStructureFactory.build().identifier,
     )
-    document = french_invoice(
-        number="FA-2026-00011",
-        seller_siret=supplier.identifier,
+    integrated = deposited_flow(
+        on_commit,
+        supplier=supplier,
+        user=seller.user,
         buyer_siret=commune.identifier,
-        service_code=None,
-        engagement=None,
+        number="FA-2026-00011",
+        syntax=FlowSyntax.FACTURX,
+        channel=DepositChannel.PORTAIL,
     )
-    with on_commit():
-        integrated = flow_receive(
-            data=write_facturx(document),
-            filename="FA-2026-00011.pdf",
-            channel=DepositChannel.PORTAIL,
-            structure=supplier,
-            user=seller.user,
-            syntax=FlowSyntax.FACTURX,
-        ).flow
     assert integrated.items.get().status == FlowItemStatus.INTEGREE
     url = reverse("invoices:invoice_new")
 
@@ -332,33 +349,6 @@ def test_only_the_structures_refused_portal_deposits_can_be_corrected(
 # itself; an API or EDI deposit (UBL, CII, Factur-X) naming, in BG-3, the supplier's rejected
 # invoice not corrected yet is linked to it. A credit note's preceding invoice is the invoice it
 # credits: never a correction.
-
-
-def deposit(on_commit, *, supplier, user, commune, number, syntax, channel, **changes):
-    """A flow of one invoice of `syntax` through `channel`; the invoice it made (or None)."""
-    write, filename, _short = WRITERS[syntax]
-    document = dataclasses.replace(
-        french_invoice(
-            number=number,
-            seller_siret=supplier.identifier,
-            buyer_siret=commune.identifier,
-            service_code=None,
-            engagement=None,
-        ),
-        **changes,
-    )
-    with on_commit():
-        flow = flow_receive(
-            data=write(document),
-            filename=filename,
-            channel=channel,
-            structure=supplier,
-            user=user,
-            syntax=syntax,
-        ).flow
-    item = flow.items.get()
-    assert item.status == FlowItemStatus.INTEGREE, item.findings
-    return item.invoice
 
 
 def preceding(invoice: Invoice, *, dated=True) -> list[c.PrecedingInvoice]:

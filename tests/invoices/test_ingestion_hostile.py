@@ -63,6 +63,27 @@ def receive(world, django_capture_on_commit_callbacks):
     return deposit
 
 
+@pytest.fixture
+def split(world, django_capture_on_commit_callbacks):
+    """Deposits one invoice as the supplier's user through `channel` and splits the flow,
+    leaving its one item for a worker: the flow and the item's id."""
+    supplier, _service, user = world
+
+    def deposit(channel):
+        with django_capture_on_commit_callbacks(execute=False):
+            flow = flow_receive(
+                data=_invoice_xml(world),
+                filename="f.xml",
+                channel=channel,
+                structure=supplier,
+                user=user,
+            ).flow
+        (item_id,) = pipeline.flow_split(flow.pk)
+        return flow, item_id
+
+    return deposit
+
+
 CII_ISSUE_DATE = b'<udt:DateTimeString format="102">20250314</udt:DateTimeString>'
 
 
@@ -130,19 +151,8 @@ def test_a_resend_of_a_refused_flow_gets_the_final_flow(world, receive):
     assert Flow.objects.get(pk=first.flow.pk).is_final
 
 
-def test_an_unexpected_error_refuses_the_invoice_with_a_reference_in_the_logs(
-    world, django_capture_on_commit_callbacks, caplog
-):
-    supplier, _service, user = world
-    with django_capture_on_commit_callbacks(execute=False):
-        flow = flow_receive(
-            data=_invoice_xml(world),
-            filename="f.xml",
-            channel=DepositChannel.API,
-            structure=supplier,
-            user=user,
-        ).flow
-    (item_id,) = pipeline.flow_split(flow.pk)
+def test_an_unexpected_error_refuses_the_invoice_with_a_reference_in_the_logs(split, caplog):
+    flow, item_id = split(DepositChannel.API)
     flow.received_file.file.delete(save=False)  # the stored file is lost: reading it fails
     with caplog.at_level(logging.ERROR, logger="invoices.ingestion.pipeline"):
         pipeline.flow_item_process(item_id)
@@ -157,19 +167,8 @@ def test_an_unexpected_error_refuses_the_invoice_with_a_reference_in_the_logs(
     assert Invoice.objects.count() == 0
 
 
-def test_a_message_that_keeps_failing_is_refused_after_its_tries(
-    world, settings, django_capture_on_commit_callbacks
-):
-    supplier, _service, user = world
-    with django_capture_on_commit_callbacks(execute=False):
-        flow = flow_receive(
-            data=_invoice_xml(world),
-            filename="f.xml",
-            channel=DepositChannel.EDI,
-            structure=supplier,
-            user=user,
-        ).flow
-    (item_id,) = pipeline.flow_split(flow.pk)
+def test_a_message_that_keeps_failing_is_refused_after_its_tries(split, settings):
+    flow, item_id = split(DepositChannel.EDI)
     # Three tries killed their worker before committing anything but their count.
     FlowItem.objects.filter(pk=item_id).update(attempts=settings.FLOW_ITEM_MAX_ATTEMPTS)
     pipeline.flow_item_process(item_id)
@@ -199,19 +198,8 @@ def test_an_invoice_past_its_time_budget_is_refused(world, receive, settings):
     assert Invoice.objects.count() == 0
 
 
-def test_invoices_waiting_past_the_flow_budget_are_refused(
-    world, settings, django_capture_on_commit_callbacks
-):
-    supplier, _service, user = world
-    with django_capture_on_commit_callbacks(execute=False):
-        flow = flow_receive(
-            data=_invoice_xml(world),
-            filename="f.xml",
-            channel=DepositChannel.EDI,
-            structure=supplier,
-            user=user,
-        ).flow
-    (item_id,) = pipeline.flow_split(flow.pk)
+def test_invoices_waiting_past_the_flow_budget_are_refused(split, settings):
+    flow, item_id = split(DepositChannel.EDI)
     late = timezone.now() - timedelta(seconds=settings.FLOW_TIME_BUDGET_SECONDS + 1)
     Flow.objects.filter(pk=flow.pk).update(status_at=late)
     pipeline.flow_item_process(item_id)

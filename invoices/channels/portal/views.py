@@ -428,8 +428,8 @@ class InvoiceFormView(PortalView):
             totals = keyed_totals([line.keyed_line() for line in typed])
             form.check_lines(totals)
         replaced = self.replaced(state["fields"])
-        if replaced is not None and invoice_correction_refused(replaced):
-            form.add_error(None, invoice_correction_refused(replaced))
+        if replaced is not None and (refusal := invoice_correction_refused(replaced)):
+            form.add_error(None, refusal)
         if not form.is_valid() or not valid or not typed or any(upload_errors.values()):
             return self.render_form(state, form, formset, upload_errors, status=400)
         keyed = self.keyed_invoice(form, typed, totals, state)
