@@ -246,6 +246,28 @@ def invoices_deliver_fetched(*, invoices, structure: Structure) -> None:
                     raise
 
 
+def invoice_dispute_problems(
+    *, document: canonical.Invoice, lines: list[str], disputed_amount: Decimal | None
+) -> dict[str, str]:
+    """What is wrong with the lines and the amount a motive points at, by field ("lines",
+    "disputed_amount"): they must be the invoice's own lines and within its total. The
+    back office's dispute form and the API's traiter/recue both judge them here."""
+    problems = {}
+    known = [line.id for line in document.lines]
+    unknown = [line for line in lines or [] if line not in known]
+    if unknown:
+        problems["lines"] = _(
+            "Ces lignes ne sont pas sur la facture %(number)s : %(unknown)s. Les lignes de la "
+            "facture sont %(known)s (identifiants BT-126)."
+        ) % {"number": document.number, "unknown": ", ".join(unknown), "known": ", ".join(known)}
+    total = document.totals.tax_inclusive_amount
+    if disputed_amount is not None and disputed_amount > total:
+        problems["disputed_amount"] = _(
+            "Le montant contesté dépasse le total de la facture (%(total)s)."
+        ) % {"total": total}
+    return problems
+
+
 def invoice_process(
     *,
     invoice: Invoice,

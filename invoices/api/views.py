@@ -13,7 +13,6 @@ import base64
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from chorus.api.base import CproView, cpro_operation
@@ -67,6 +66,7 @@ from invoices.services import (
     attachment_upload_create,
     invoice_check,
     invoice_complete,
+    invoice_dispute_problems,
     invoice_process,
     invoice_recycle,
     invoice_rejection_acknowledge,
@@ -425,28 +425,16 @@ def _actor(caller) -> Actor:
 
 
 def _check_dispute(invoice: Invoice, data: dict) -> None:
-    """The lines and the amount a motive is about are the invoice's own, as the back office's
-    form has them (`DisputeForm`): a 400 on the field otherwise."""
-    document = invoice.canonical
-    refused = {}
-    known = {line.id for line in document.lines}
-    unknown = [line for line in data.get("lignesConcernees") or [] if line not in known]
-    if unknown:
-        refused["lignesConcernees"] = _(
-            "Ces lignes ne sont pas sur la facture %(number)s : %(unknown)s. Les lignes de la "
-            "facture sont %(known)s (identifiants BT-126)."
-        ) % {
-            "number": invoice.number,
-            "unknown": ", ".join(unknown),
-            "known": ", ".join(line.id for line in document.lines),
-        }
-    amount, total = data.get("montantConteste"), document.totals.tax_inclusive_amount
-    if amount is not None and amount > total:
-        refused["montantConteste"] = _(
-            "Le montant contesté dépasse le total de la facture (%(total)s)."
-        ) % {"total": total}
-    if refused:
-        raise serializers.ValidationError(refused)
+    """The lines and the amount a motive is about, judged as the back office judges them:
+    a 400 on the wire field otherwise."""
+    problems = invoice_dispute_problems(
+        document=invoice.canonical,
+        lines=data.get("lignesConcernees") or [],
+        disputed_amount=data.get("montantConteste"),
+    )
+    wire = {"lines": "lignesConcernees", "disputed_amount": "montantConteste"}
+    if problems:
+        raise serializers.ValidationError({wire[field]: m for field, m in problems.items()})
 
 
 class TraiterFactureRecueView(CproView):

@@ -10,6 +10,7 @@ from chorus.workflow import Transition
 from chorus.workflow.core import COMMENT, MANDATE_NUMBER
 from invoices.canonical import Invoice as Document
 from invoices.enums import InvoiceStatus
+from invoices.services import invoice_dispute_problems
 from rejections.catalogue import (
     BY_DISRUPTION,
     OUTCOME_EFFECTS,
@@ -142,7 +143,7 @@ class DisputeForm(DsfrBaseForm):
             (line.id, _("Ligne %(id)s : %(item)s") % {"id": line.id, "item": line.item.name})
             for line in document.lines
         ]
-        self.total = document.totals.tax_inclusive_amount
+        self.document = document
 
     def effects(self) -> list[tuple[str, str]]:
         """Each outcome offered and what it costs the supplier, least disruptive first."""
@@ -167,9 +168,9 @@ class DisputeForm(DsfrBaseForm):
 
     def clean_disputed_amount(self):
         amount = self.cleaned_data["disputed_amount"]
-        if amount is not None and amount > self.total:
-            raise forms.ValidationError(
-                _("Le montant contesté dépasse le total de la facture (%(total)s).")
-                % {"total": self.total}
-            )
+        problems = invoice_dispute_problems(
+            document=self.document, lines=[], disputed_amount=amount
+        )
+        if problems:
+            raise forms.ValidationError(problems["disputed_amount"])
         return amount
