@@ -80,3 +80,10 @@ def requests_of_beneficiary(structure: Structure) -> QuerySet[RefundRequest]:
 def requests_of_instructor(structure: Structure) -> QuerySet[RefundRequest]:
     """The requests routed to a DDFiP, drafts excepted (not yet its business)."""
     return RefundRequest.objects.filter(instructor=structure).exclude(status=RefundStatus.BROUILLON)
+
+
+def requests_visible_to(structure: Structure) -> QuerySet[RefundRequest]:
+    """A DDFiP sees the requests routed to it, a beneficiary its own."""
+    if structure.is_public:
+        return requests_of_instructor(structure)
+    return requests_of_beneficiary(structure)

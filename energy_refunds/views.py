@@ -25,6 +25,7 @@ from energy_refunds.selectors import (
     request_amounts,
     requests_of_beneficiary,
     requests_of_instructor,
+    requests_visible_to,
 )
 from rejections.models import Motive
 
@@ -385,9 +386,7 @@ class DocumentMixin:
     """Files and the letter, for both sides: each sees only its own requests."""
 
     def scoped(self):
-        if self.structure.is_public:
-            return requests_of_instructor(self.structure)
-        return requests_of_beneficiary(self.structure)
+        return requests_visible_to(self.structure)
 
 
 class LetterView(DocumentMixin, MembershipRequiredMixin, View):

@@ -17,11 +17,7 @@ from energy_refunds import services
 from energy_refunds.api import errors
 from energy_refunds.api import serializers as s
 from energy_refunds.models import Beneficiary, RefundRequest
-from energy_refunds.selectors import (
-    request_amounts,
-    requests_of_beneficiary,
-    requests_of_instructor,
-)
+from energy_refunds.selectors import request_amounts, requests_visible_to
 
 TAG = "Remboursements TIC"
 NOT_FOUND_DOC = "Demande inconnue ou non accessible (GCU_MSG_40_001)."
@@ -45,12 +41,6 @@ REQUEST_FIELDS = {
     "bank_account": "anneeLivraison",
     "instructor": "anneeLivraison",
 }
-
-
-def _visible(structure):
-    if structure.is_public:
-        return requests_of_instructor(structure)
-    return requests_of_beneficiary(structure)
 
 
 def _summary(request: RefundRequest) -> dict:
@@ -133,7 +123,7 @@ class RefundView(CproView):
 
     def get_request(self, request_id: int) -> RefundRequest:
         found = (
-            _visible(self.caller.structure)
+            requests_visible_to(self.caller.structure)
             .select_related("beneficiary__structure", "instructor")
             .filter(pk=request_id)
             .first()
@@ -233,7 +223,7 @@ class RechercherView(RefundView):
     def post(self, request):
         data = self.validated(s.RechercherRequestSerializer)
         requests = (
-            _visible(self.caller.structure)
+            requests_visible_to(self.caller.structure)
             .select_related("beneficiary__structure", "instructor")
             .prefetch_related("invoices")
         )
