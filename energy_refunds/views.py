@@ -23,6 +23,7 @@ from energy_refunds.selectors import (
     advance_paid_on,
     instructor_for,
     request_amounts,
+    requests_amounts,
     requests_of_beneficiary,
     requests_of_instructor,
     requests_visible_to,
@@ -127,9 +128,7 @@ class RequestListView(FarmView):
         if self.beneficiary is None:
             return redirect("energy_refunds:profile")
         requests = requests_of_beneficiary(self.structure).prefetch_related("invoices")
-        return self.render_page(
-            "energy_refunds/request_list.html", rows=[(r, request_amounts(r)) for r in requests]
-        )
+        return self.render_page("energy_refunds/request_list.html", rows=requests_amounts(requests))
 
 
 class RequestCreateView(FarmView):
@@ -443,7 +442,7 @@ class QueueView(InstructorView):
             self.queue().select_related("beneficiary__structure").prefetch_related("invoices")
         )
         page = page_of(request, form.filter(requests).order_by("status_at"), 20)
-        rows = [(r, request_amounts(r)) for r in page]
+        rows = requests_amounts(page)
         return self.render_page(
             "energy_refunds/instruction_queue.html", form=form, page_obj=page, rows=rows
         )

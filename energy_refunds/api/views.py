@@ -14,10 +14,11 @@ from chorus.api.envelope import cpro_success, paginate
 from chorus.api.errors import CproError
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from energy_refunds import services
+from energy_refunds.amounts import RefundAmounts
 from energy_refunds.api import errors
 from energy_refunds.api import serializers as s
 from energy_refunds.models import Beneficiary, RefundRequest
-from energy_refunds.selectors import request_amounts, requests_visible_to
+from energy_refunds.selectors import request_amounts, requests_amounts, requests_visible_to
 
 TAG = "Remboursements TIC"
 NOT_FOUND_DOC = "Demande inconnue ou non accessible (GCU_MSG_40_001)."
@@ -43,7 +44,7 @@ REQUEST_FIELDS = {
 }
 
 
-def _summary(request: RefundRequest) -> dict:
+def _summary(request: RefundRequest, amounts: RefundAmounts) -> dict:
     return {
         "identifiantDemandeCPP": request.pk,
         "numeroDemande": request.reference,
@@ -53,14 +54,14 @@ def _summary(request: RefundRequest) -> dict:
         "beneficiaireSiret": request.beneficiary.structure.identifier,
         "beneficiaireRaisonSociale": request.beneficiary.structure.legal_name,
         "raisonSocialeDeptDR": request.instructor.legal_name if request.instructor else "",
-        "montantRetenu": request_amounts(request).retained,
+        "montantRetenu": amounts.retained,
     }
 
 
 def _detail(request: RefundRequest, actor: Actor) -> dict:
     amounts = request_amounts(request)
     return {
-        **_summary(request),
+        **_summary(request, amounts),
         "demandeAvance": request.advance_requested,
         "declarationDeMinimis": request.de_minimis_declared,
         "motifAjustement": request.adjustment_reason,
@@ -234,7 +235,7 @@ class RechercherView(RefundView):
         items, page = paginate(requests, data["page"])
         return cpro_success(
             s.RechercherResponseSerializer,
-            listeDemandes=[_summary(r) for r in items],
+            listeDemandes=[_summary(r, amounts) for r, amounts in requests_amounts(items)],
             parametresRetour=page,
         )
 
