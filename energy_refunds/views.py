@@ -54,6 +54,15 @@ def _timeline(request: RefundRequest) -> list:
     return changes
 
 
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Places a service's refusal on the form's fields (the others on the whole form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 class FarmView(MembershipRequiredMixin, View):
     """A page of the beneficiary's structure (private)."""
 
@@ -115,8 +124,7 @@ class ProfileView(FarmView):
                     structure=self.structure, actor=self.actor, **form.cleaned_data
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, _("Votre profil de bénéficiaire est enregistré."))
                 return redirect("energy_refunds:request_list")
@@ -241,11 +249,7 @@ class FuelInvoiceAddView(RequestDetailView):
             try:
                 services.fuel_invoice_add(request=refund, actor=self.actor, **form.cleaned_data)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                _add_service_errors(form, exc)
             else:
                 warning = checks.quantity_warning(
                     form.cleaned_data["product"], form.cleaned_data["quantity"]
@@ -535,8 +539,7 @@ class InstructionActionView(InstructionDetailView):
         except ValidationError as exc:
             if form is None:
                 return self.render_detail(refund, status=400, refusal=" ".join(exc.messages))
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, exc)
             refund.refresh_from_db()
             return self.render_detail(refund, status=400, bound_action=action, bound=form)
         messages.success(
