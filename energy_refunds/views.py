@@ -221,7 +221,7 @@ class RequestDetailView(FarmView):
             complete_form=complete_form or (forms.CompleteForm() if "complete" in moves else None),
             refusal=refusal,
             letter=refund.status in outputs.DECIDED,
-            product_units={p: str(u) for p, u in PRODUCT_UNITS.items()},
+            product_units={str(p): str(u) for p, u in PRODUCT_UNITS.items()},
         )
 
 
