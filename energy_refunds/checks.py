@@ -120,7 +120,10 @@ def invoice_claimed_once_check(
 
 def quantity_check(quantity: Decimal) -> str | None:
     if quantity <= 0:
-        return _("La quantité doit être positive.")
+        return _(
+            "La quantité doit être supérieure à zéro : saisissez la quantité livrée inscrite sur "
+            "la facture."
+        )
     return None
 
 

@@ -14,7 +14,7 @@ from chorus.spreadsheets import csv_writer, spreadsheet_cell
 from energy_refunds.amounts import ZERO
 from energy_refunds.enums import Product, RefundStatus
 from energy_refunds.models import RefundRequest
-from energy_refunds.selectors import departement_of, request_amounts
+from energy_refunds.selectors import departement_of, request_amounts, requests_amounts
 from rejections.models import Motive
 
 DECIDED = (
@@ -61,8 +61,9 @@ def statistics(requests: QuerySet[RefundRequest]) -> dict:
     by_status: dict[str, list] = defaultdict(lambda: [0, ZERO])
     by_departement: dict[str, list] = defaultdict(lambda: [0, ZERO])
     by_product: dict[str, list] = defaultdict(lambda: [0, Decimal("0"), ZERO])
-    for request in requests.select_related("beneficiary__structure").prefetch_related("invoices"):
-        amounts = request_amounts(request)
+    for request, amounts in requests_amounts(
+        requests.select_related("beneficiary__structure").prefetch_related("invoices")
+    ):
         departement = departement_of(request.beneficiary.structure.postcode) or "?"
         for table, key in ((by_status, request.status), (by_departement, departement)):
             table[key][0] += 1
@@ -114,8 +115,7 @@ def payment_export_csv(requests: QuerySet[RefundRequest]) -> str:
         .prefetch_related("invoices")
         .order_by("reference")
     )
-    for request in rows:
-        amounts = request_amounts(request)
+    for request, amounts in requests_amounts(rows):
         account = request.bank_account
         structure = request.beneficiary.structure
         writer.writerow(

@@ -1,5 +1,6 @@
 """Reads of the energy refunds: routing, rates, amounts, who sees which request."""
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -58,17 +59,52 @@ def request_amounts(
 ) -> RefundAmounts:
     """The request's amounts: as decided once validated, else as they stand now
     (`extra_lines`: a line being typed, for the preview)."""
+    return _amounts(
+        request,
+        rates=rates_for(request.year),
+        advance_paid=lambda: advance_paid_on(request.beneficiary_id, request.year),
+        extra_lines=extra_lines,
+    )
+
+
+def requests_amounts(requests) -> list[tuple[RefundRequest, RefundAmounts]]:
+    """Each request with its amounts, as `request_amounts` gives them, for a list or a page
+    (invoices prefetched): the rates and the advances paid are read once for all rows."""
+    requests = list(requests)
+    years = {r.year for r in requests}
+    rates: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for year, product, amount in Rate.objects.filter(year__in=years).values_list(
+        "year", "product", "amount"
+    ):
+        rates[year][product] = amount
+    advances: dict[tuple[int, int], Decimal] = {}
+    for beneficiary_id, year, amount in RefundRequest.objects.filter(
+        beneficiary_id__in={r.beneficiary_id for r in requests},
+        year__in={year - 1 for year in years},
+        advance_paid_at__isnull=False,
+    ).values_list("beneficiary_id", "year", "advance_amount"):
+        advances.setdefault((beneficiary_id, year + 1), amount)
+    return [
+        (
+            r,
+            _amounts(
+                r,
+                rates=rates[r.year],
+                advance_paid=lambda r=r: advances.get((r.beneficiary_id, r.year)) or ZERO,
+            ),
+        )
+        for r in requests
+    ]
+
+
+def _amounts(request, *, rates, advance_paid, extra_lines=()) -> RefundAmounts:
     decided = request.status in RefundStatus.accepted()
     lines = [(i.product, i.quantity) for i in request.invoices.all()] + list(extra_lines)
     return refund_amounts(
         lines=lines,
-        rates=rates_for(request.year),
+        rates=rates,
         adjusted=request.adjusted_amount,
-        advance_deducted=(
-            request.advance_deducted
-            if decided
-            else advance_paid_on(request.beneficiary_id, request.year)
-        ),
+        advance_deducted=request.advance_deducted if decided else advance_paid(),
         advance_requested=request.advance_requested,
     )
 
@@ -80,3 +116,10 @@ def requests_of_beneficiary(structure: Structure) -> QuerySet[RefundRequest]:
 def requests_of_instructor(structure: Structure) -> QuerySet[RefundRequest]:
     """The requests routed to a DDFiP, drafts excepted (not yet its business)."""
     return RefundRequest.objects.filter(instructor=structure).exclude(status=RefundStatus.BROUILLON)
+
+
+def requests_visible_to(structure: Structure) -> QuerySet[RefundRequest]:
+    """A DDFiP sees the requests routed to it, a beneficiary its own."""
+    if structure.is_public:
+        return requests_of_instructor(structure)
+    return requests_of_beneficiary(structure)

@@ -23,8 +23,10 @@ from energy_refunds.selectors import (
     advance_paid_on,
     instructor_for,
     request_amounts,
+    requests_amounts,
     requests_of_beneficiary,
     requests_of_instructor,
+    requests_visible_to,
 )
 from rejections.models import Motive
 
@@ -50,6 +52,15 @@ def _timeline(request: RefundRequest) -> list:
             motives[change.motive].label if change.motive in motives else change.motive
         )
     return changes
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Places a service's refusal on the form's fields (the others on the whole form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class FarmView(MembershipRequiredMixin, View):
@@ -113,8 +124,7 @@ class ProfileView(FarmView):
                     structure=self.structure, actor=self.actor, **form.cleaned_data
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, _("Votre profil de bénéficiaire est enregistré."))
                 return redirect("energy_refunds:request_list")
@@ -126,9 +136,7 @@ class RequestListView(FarmView):
         if self.beneficiary is None:
             return redirect("energy_refunds:profile")
         requests = requests_of_beneficiary(self.structure).prefetch_related("invoices")
-        return self.render_page(
-            "energy_refunds/request_list.html", rows=[(r, request_amounts(r)) for r in requests]
-        )
+        return self.render_page("energy_refunds/request_list.html", rows=requests_amounts(requests))
 
 
 class RequestCreateView(FarmView):
@@ -213,7 +221,7 @@ class RequestDetailView(FarmView):
             complete_form=complete_form or (forms.CompleteForm() if "complete" in moves else None),
             refusal=refusal,
             letter=refund.status in outputs.DECIDED,
-            product_units={p: str(u) for p, u in PRODUCT_UNITS.items()},
+            product_units={str(p): str(u) for p, u in PRODUCT_UNITS.items()},
         )
 
 
@@ -241,11 +249,7 @@ class FuelInvoiceAddView(RequestDetailView):
             try:
                 services.fuel_invoice_add(request=refund, actor=self.actor, **form.cleaned_data)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                _add_service_errors(form, exc)
             else:
                 warning = checks.quantity_warning(
                     form.cleaned_data["product"], form.cleaned_data["quantity"]
@@ -385,9 +389,7 @@ class DocumentMixin:
     """Files and the letter, for both sides: each sees only its own requests."""
 
     def scoped(self):
-        if self.structure.is_public:
-            return requests_of_instructor(self.structure)
-        return requests_of_beneficiary(self.structure)
+        return requests_visible_to(self.structure)
 
 
 class LetterView(DocumentMixin, MembershipRequiredMixin, View):
@@ -444,7 +446,7 @@ class QueueView(InstructorView):
             self.queue().select_related("beneficiary__structure").prefetch_related("invoices")
         )
         page = page_of(request, form.filter(requests).order_by("status_at"), 20)
-        rows = [(r, request_amounts(r)) for r in page]
+        rows = requests_amounts(page)
         return self.render_page(
             "energy_refunds/instruction_queue.html", form=form, page_obj=page, rows=rows
         )
@@ -537,8 +539,7 @@ class InstructionActionView(InstructionDetailView):
         except ValidationError as exc:
             if form is None:
                 return self.render_detail(refund, status=400, refusal=" ".join(exc.messages))
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, exc)
             refund.refresh_from_db()
             return self.render_detail(refund, status=400, bound_action=action, bound=form)
         messages.success(

@@ -14,14 +14,11 @@ from chorus.api.envelope import cpro_success, paginate
 from chorus.api.errors import CproError
 from chorus.workflow import Actor, TransitionRefused, available_transitions
 from energy_refunds import services
+from energy_refunds.amounts import RefundAmounts
 from energy_refunds.api import errors
 from energy_refunds.api import serializers as s
 from energy_refunds.models import Beneficiary, RefundRequest
-from energy_refunds.selectors import (
-    request_amounts,
-    requests_of_beneficiary,
-    requests_of_instructor,
-)
+from energy_refunds.selectors import request_amounts, requests_amounts, requests_visible_to
 
 TAG = "Remboursements TIC"
 NOT_FOUND_DOC = "Demande inconnue ou non accessible (GCU_MSG_40_001)."
@@ -47,13 +44,7 @@ REQUEST_FIELDS = {
 }
 
 
-def _visible(structure):
-    if structure.is_public:
-        return requests_of_instructor(structure)
-    return requests_of_beneficiary(structure)
-
-
-def _summary(request: RefundRequest) -> dict:
+def _summary(request: RefundRequest, amounts: RefundAmounts) -> dict:
     return {
         "identifiantDemandeCPP": request.pk,
         "numeroDemande": request.reference,
@@ -63,14 +54,14 @@ def _summary(request: RefundRequest) -> dict:
         "beneficiaireSiret": request.beneficiary.structure.identifier,
         "beneficiaireRaisonSociale": request.beneficiary.structure.legal_name,
         "raisonSocialeDeptDR": request.instructor.legal_name if request.instructor else "",
-        "montantRetenu": request_amounts(request).retained,
+        "montantRetenu": amounts.retained,
     }
 
 
 def _detail(request: RefundRequest, actor: Actor) -> dict:
     amounts = request_amounts(request)
     return {
-        **_summary(request),
+        **_summary(request, amounts),
         "demandeAvance": request.advance_requested,
         "declarationDeMinimis": request.de_minimis_declared,
         "motifAjustement": request.adjustment_reason,
@@ -133,7 +124,7 @@ class RefundView(CproView):
 
     def get_request(self, request_id: int) -> RefundRequest:
         found = (
-            _visible(self.caller.structure)
+            requests_visible_to(self.caller.structure)
             .select_related("beneficiary__structure", "instructor")
             .filter(pk=request_id)
             .first()
@@ -233,7 +224,7 @@ class RechercherView(RefundView):
     def post(self, request):
         data = self.validated(s.RechercherRequestSerializer)
         requests = (
-            _visible(self.caller.structure)
+            requests_visible_to(self.caller.structure)
             .select_related("beneficiary__structure", "instructor")
             .prefetch_related("invoices")
         )
@@ -244,7 +235,7 @@ class RechercherView(RefundView):
         items, page = paginate(requests, data["page"])
         return cpro_success(
             s.RechercherResponseSerializer,
-            listeDemandes=[_summary(r) for r in items],
+            listeDemandes=[_summary(r, amounts) for r, amounts in requests_amounts(items)],
             parametresRetour=page,
         )
 

@@ -5,7 +5,7 @@
   "use strict";
   var form = document.getElementById("fuel-invoice-form");
   if (!form) { return; }
-  var units = { GNR: "HL", FIOUL_LOURD: "100KG", GPL: "100KG", GN_COMBUSTIBLE: "MWH", GN_CARBURANT: "MWH" };
+  var units = JSON.parse(document.getElementById("product-units").textContent);
   var product = form.querySelector("[name=product]");
   var quantity = form.querySelector("[name=quantity]");
   var unit = form.querySelector("[name=unit]");

@@ -88,7 +88,10 @@ def test_a_supplier_invoice_is_claimed_once_across_all_the_beneficiarys_requests
 
 
 def test_quantities_are_positive_and_an_implausible_one_is_only_warned():
-    assert checks.quantity_check(Decimal("0")) == "La quantité doit être positive."
+    assert checks.quantity_check(Decimal("0")) == (
+        "La quantité doit être supérieure à zéro : saisissez la quantité livrée inscrite sur "
+        "la facture."
+    )
     assert checks.quantity_check(Decimal("-3"))
     assert checks.quantity_check(Decimal("0.001")) is None
     assert checks.quantity_warning("GNR", Decimal("400")) is None

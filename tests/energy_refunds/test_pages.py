@@ -251,3 +251,16 @@ def test_queue_statistics_and_export_filter_by_year(client, world):
     assert stats["by_status"] == [("Validée", 1, Decimal("1496.00"))]
     export = client.get(reverse("energy_refunds:payment_export"), {"year": "2022"}).text
     assert old.reference in export and recent.reference not in export
+
+
+def test_the_invoice_form_gets_each_products_unit_from_the_server(client, world):
+    """preview.js sets the unit when a product is chosen, from the table the page carries."""
+    request = draft(world)
+    page = _client(client, world.farmer).get(
+        reverse("energy_refunds:request_detail", args=[request.pk])
+    )
+    units = page.text.split('<script id="product-units" type="application/json">')[1]
+    assert units.split("</script>")[0] == (
+        '{"GNR": "HL", "FIOUL_LOURD": "100KG", "GPL": "100KG", "GN_COMBUSTIBLE": "MWH", '
+        '"GN_CARBURANT": "MWH"}'
+    )
